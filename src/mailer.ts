@@ -1,0 +1,62 @@
+/**
+ * createMailer(): compose → (DKIM, inside compose) → transport. The mailer's
+ * options are the defaults of every send; per-send overrides win.
+ */
+import { compose } from './compose.js';
+import { MailHygieneError } from './errors.js';
+import type { Options } from './policy.js';
+import type { SendResult, Transport } from './transport/types.js';
+import type { Envelope, MessageInput } from './types.js';
+
+export interface MailerOptions extends Options {
+  transport: Transport;
+}
+
+/** What `send()` resolves with: the transport's result plus what was sent. */
+export interface MailerSendResult extends SendResult {
+  /** With angle brackets. */
+  messageId: string;
+  envelope: Envelope;
+}
+
+export interface Mailer {
+  /** Composes `input` and hands it to the transport. Rejects without sending on any refusal. */
+  send(input: MessageInput, overrides?: Options): Promise<MailerSendResult>;
+  /** Closes the transport (SMTP pools, …). */
+  close(): Promise<void>;
+}
+
+/**
+ * @example
+ * ```ts
+ * const mailer = createMailer({
+ *   transport: smtpTransport({ host: 'smtp.example.com', port: 587, requireTLS: true }),
+ *   envelopeFrom: 'bounces@example.com',
+ * })
+ * const { messageId, accepted } = await mailer.send({
+ *   from: 'Shop <shop@example.com>', to: 'erika@example.org', subject: 'Your order', text: '…',
+ * })
+ * ```
+ */
+export function createMailer(options: MailerOptions): Mailer {
+  if (!options || typeof options.transport?.send !== 'function') {
+    throw new MailHygieneError('INVALID_OPTIONS', 'createMailer needs a transport', {
+      field: 'transport',
+    });
+  }
+  const { transport, ...defaults } = options;
+  return {
+    async send(input, overrides = {}) {
+      const composed = await compose(input, { ...defaults, ...overrides });
+      const result = await transport.send({
+        raw: composed.raw,
+        envelope: composed.envelope,
+        messageId: composed.messageId,
+      });
+      return { ...result, messageId: composed.messageId, envelope: composed.envelope };
+    },
+    async close() {
+      await transport.close?.();
+    },
+  };
+}

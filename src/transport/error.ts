@@ -1,0 +1,160 @@
+/**
+ * One error type for every transport failure, so callers can decide whether
+ * to retry without knowing which transport they use: `temporary` means the
+ * same message may succeed later (queue it), `permanent` means it will not.
+ */
+import { MailHygieneError } from '../errors.js';
+
+export type TransportErrorCode = 'TRANSPORT_FAILED' | 'TRANSPORT_UNAVAILABLE';
+
+export interface TransportErrorOptions {
+  /** True when a retry of the same message may succeed. */
+  temporary: boolean;
+  /** SMTP reply code, e.g. 451. */
+  responseCode?: number;
+  /** RFC 3463 enhanced status code, e.g. `5.7.1`. */
+  enhancedCode?: string;
+  /** The SMTP command or program that failed: `RCPT TO`, `DATA`, `sendmail`. */
+  command?: string;
+  /** The full server reply, where there was one. */
+  response?: string;
+  /** What the sendmail program wrote to stderr (bounded). */
+  stderr?: string;
+  /** Process exit code (sendmail). */
+  exitCode?: number;
+  /** Envelope recipients refused, when the failure is that all recipients were refused. */
+  rejected?: string[];
+  field?: string;
+  cause?: unknown;
+}
+
+/**
+ * A failed hand-over. Exactly one of `temporary` and `permanent` is true.
+ *
+ * @example
+ * ```ts
+ * try { await mailer.send(input) } catch (e) {
+ *   if (e instanceof TransportError && e.temporary) await queue.retryLater(input)
+ *   else throw e
+ * }
+ * ```
+ */
+export class TransportError extends MailHygieneError {
+  readonly temporary: boolean;
+  readonly permanent: boolean;
+  readonly responseCode?: number;
+  readonly enhancedCode?: string;
+  readonly command?: string;
+  readonly response?: string;
+  readonly stderr?: string;
+  readonly exitCode?: number;
+  readonly rejected?: string[];
+
+  constructor(code: TransportErrorCode, message: string, options: TransportErrorOptions) {
+    super(code, message, { field: options.field, cause: options.cause });
+    this.name = 'TransportError';
+    this.temporary = options.temporary;
+    this.permanent = !options.temporary;
+    if (options.responseCode !== undefined) this.responseCode = options.responseCode;
+    if (options.enhancedCode !== undefined) this.enhancedCode = options.enhancedCode;
+    if (options.command !== undefined) this.command = options.command;
+    if (options.response !== undefined) this.response = options.response;
+    if (options.stderr !== undefined) this.stderr = options.stderr;
+    if (options.exitCode !== undefined) this.exitCode = options.exitCode;
+    if (options.rejected !== undefined) this.rejected = options.rejected;
+  }
+}
+
+/** Reply code and enhanced status code found at the start of an SMTP reply. */
+export interface ParsedReply {
+  responseCode?: number;
+  enhancedCode?: string;
+}
+
+/**
+ * Reads `550 5.7.1 Relay access denied` into `{ responseCode: 550, enhancedCode: '5.7.1' }`.
+ * Multi-line replies (`550-5.7.1 …`) work too.
+ */
+export function parseSmtpReply(reply: string): ParsedReply {
+  const m = /^([2-5]\d\d)(?:[ -]([245]\.\d{1,3}\.\d{1,3})\b)?/.exec(reply.trimStart());
+  if (!m) return {};
+  const out: ParsedReply = { responseCode: Number(m[1]) };
+  if (m[2] !== undefined) out.enhancedCode = m[2];
+  return out;
+}
+
+/**
+ * Whether an SMTP reply code means "try again later" (RFC 5321 §4.2.1:
+ * 4yz transient, 5yz permanent). Returns undefined for codes that are not
+ * failures (2yz, 3yz).
+ */
+export function isTemporarySmtpCode(responseCode: number): boolean | undefined {
+  if (responseCode >= 400 && responseCode < 500) return true;
+  if (responseCode >= 500 && responseCode < 600) return false;
+  return undefined;
+}
+
+/** Socket-level error codes where the same message may go through on a new connection. */
+const TEMPORARY_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EHOSTDOWN',
+  'EAI_AGAIN',
+  // nodemailer's own names for the same situations
+  'ECONNECTION',
+  'ESOCKET',
+  'EDNS',
+  'EMAXLIMIT',
+]);
+
+/** True for errors that say the connection failed, not that the message was refused. */
+export function isTemporaryNetworkCode(code: string | undefined): boolean {
+  return code !== undefined && TEMPORARY_NETWORK_CODES.has(code);
+}
+
+/** How a sendmail exit status is reported. */
+export interface SysexitClass {
+  temporary: boolean;
+  code: TransportErrorCode;
+  /** The sysexits.h name, e.g. `EX_TEMPFAIL`. */
+  name: string;
+}
+
+const SYSEXITS: Record<number, string> = {
+  64: 'EX_USAGE',
+  65: 'EX_DATAERR',
+  66: 'EX_NOINPUT',
+  67: 'EX_NOUSER',
+  68: 'EX_NOHOST',
+  69: 'EX_UNAVAILABLE',
+  70: 'EX_SOFTWARE',
+  71: 'EX_OSERR',
+  72: 'EX_OSFILE',
+  73: 'EX_CANTCREAT',
+  74: 'EX_IOERR',
+  75: 'EX_TEMPFAIL',
+  76: 'EX_PROTOCOL',
+  77: 'EX_NOPERM',
+  78: 'EX_CONFIG',
+};
+
+/**
+ * Classifies a sendmail exit status (sysexits.h). Temporary are the three
+ * statuses Sendmail itself queues for a retry (deliver.c `markfailure`):
+ * 75 EX_TEMPFAIL, 74 EX_IOERR (e.g. disk full), 71 EX_OSERR (fork or memory
+ * failure). Everything else is permanent; 69 EX_UNAVAILABLE, 72 EX_OSFILE and
+ * 78 EX_CONFIG say the mail system itself is unusable and get
+ * `TRANSPORT_UNAVAILABLE`.
+ */
+export function classifySysexit(exitCode: number): SysexitClass {
+  const name = SYSEXITS[exitCode] ?? `exit ${exitCode}`;
+  const temporary = exitCode === 75 || exitCode === 74 || exitCode === 71;
+  const unavailable = exitCode === 69 || exitCode === 72 || exitCode === 78;
+  return { temporary, code: unavailable ? 'TRANSPORT_UNAVAILABLE' : 'TRANSPORT_FAILED', name };
+}

@@ -1,0 +1,156 @@
+/**
+ * The embedded default: each message becomes `<id>.eml` (the exact bytes)
+ * plus `<id>.json` (envelope, Message-ID, date). Both appear atomically, the
+ * `.eml` first, so a reader that sees the `.json` always finds a complete
+ * `.eml` next to it.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { assertEnvelope, type EnvelopeCheckOptions } from './argv.js';
+import { TransportError } from './error.js';
+import { guardRaw } from './raw-guard.js';
+import type { OutgoingMessage, SendResult, Transport } from './types.js';
+
+export interface FileTransportOptions extends EnvelopeCheckOptions {
+  /** Directory for the files; created if missing. Default `./outbox`. */
+  dir?: string;
+  /** Clock for the `date` field. */
+  now?: () => Date;
+}
+
+/** What `<id>.json` holds. */
+export interface FileTransportRecord {
+  id: string;
+  messageId: string | null;
+  envelope: { from: string; to: string[] };
+  /** When the message was written (ISO 8601). */
+  date: string;
+  /** Size of `<id>.eml` in octets. */
+  size: number;
+}
+
+/**
+ * A file name stem from a Message-ID: `<a.b@example.com>` → `a.b@example.com`.
+ * Everything outside `[A-Za-z0-9._@+-]` becomes `_`, so no path separator,
+ * `..` component or hidden file can come out of it. Without a usable
+ * Message-ID a random id is used.
+ */
+export function fileIdFor(messageId: string | undefined): string {
+  const stem = (messageId ?? '')
+    .replace(/^<|>$/g, '')
+    .replace(/[^A-Za-z0-9._@+-]/g, '_')
+    .replace(/^[.-]+/, '')
+    .slice(0, 200);
+  return stem.length > 0 ? stem : randomBytes(12).toString('hex');
+}
+
+function isExists(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | null)?.code === 'EEXIST';
+}
+
+/** Writes `source` to a fresh temp file in `dir`, synced to disk; returns its path and size. */
+async function writeTemp(
+  dir: string,
+  data: Buffer | Readable,
+): Promise<{ path: string; size: number }> {
+  const path = join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
+  const fh = await open(path, 'wx', 0o600);
+  let size = 0;
+  try {
+    const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
+    const counted = async function* (src: AsyncIterable<Buffer | string>) {
+      for await (const chunk of src) {
+        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        size += buf.length;
+        yield buf;
+      }
+    };
+    await pipeline(source, counted, fh.createWriteStream({ autoClose: false }));
+    await fh.sync();
+  } catch (err) {
+    await fh.close().catch(() => {});
+    await unlink(path).catch(() => {});
+    throw err;
+  }
+  await fh.close();
+  return { path, size };
+}
+
+/**
+ * A transport that writes messages to a directory. `link()` publishes a
+ * fully written temp file under its final name and fails if that name is
+ * taken, so nothing is ever overwritten or seen half-written; a taken name
+ * gets a random suffix.
+ *
+ * @example
+ * ```ts
+ * const mailer = createMailer({ transport: fileTransport({ dir: './outbox' }) })
+ * ```
+ */
+export function fileTransport(options: FileTransportOptions = {}): Transport {
+  const dir = resolve(options.dir ?? './outbox');
+  const now = options.now ?? (() => new Date());
+  const checkOptions = { smtputf8: options.smtputf8 ?? false };
+
+  async function send(msg: OutgoingMessage): Promise<SendResult> {
+    assertEnvelope(msg.envelope, checkOptions);
+    const raw = await guardRaw(msg.raw);
+    try {
+      await mkdir(dir, { recursive: true });
+      const eml = await writeTemp(dir, raw);
+      const base = fileIdFor(msg.messageId);
+      try {
+        for (let attempt = 0; ; attempt++) {
+          const id = attempt === 0 ? base : `${base}-${randomBytes(4).toString('hex')}`;
+          const emlPath = join(dir, `${id}.eml`);
+          try {
+            await link(eml.path, emlPath);
+          } catch (err) {
+            if (isExists(err) && attempt < 5) continue;
+            throw err;
+          }
+          const record: FileTransportRecord = {
+            id,
+            messageId: msg.messageId ?? null,
+            envelope: { from: msg.envelope.from, to: [...msg.envelope.to] },
+            date: now().toISOString(),
+            size: eml.size,
+          };
+          const json = await writeTemp(dir, Buffer.from(`${JSON.stringify(record, null, 2)}\n`));
+          try {
+            await link(json.path, join(dir, `${id}.json`));
+          } catch (err) {
+            // A stray .json with this id: take our .eml back and try another id.
+            await unlink(emlPath).catch(() => {});
+            if (isExists(err) && attempt < 5) continue;
+            throw err;
+          } finally {
+            await unlink(json.path).catch(() => {});
+          }
+          return { accepted: [...msg.envelope.to], rejected: [], response: `saved ${emlPath}` };
+        }
+      } finally {
+        await unlink(eml.path).catch(() => {});
+      }
+    } catch (err) {
+      if (err instanceof TransportError) throw err;
+      const code = (err as NodeJS.ErrnoException | null)?.code;
+      // Full disk or quota may clear up; permissions and bad paths will not.
+      const temporary =
+        code === 'ENOSPC' || code === 'EDQUOT' || code === 'EMFILE' || code === 'EAGAIN';
+      throw new TransportError(
+        'TRANSPORT_FAILED',
+        `cannot write to ${dir}: ${(err as Error).message}`,
+        {
+          temporary,
+          cause: err,
+        },
+      );
+    }
+  }
+
+  return { name: 'file', send };
+}

@@ -1,0 +1,23 @@
+/** Transports: bytes plus envelope to sendmail, SMTP, any nodemailer transporter, files or memory. */
+
+export type { EnvelopeCheckOptions } from './argv.js';
+export { assertEnvelope, assertEnvelopeAddress, sendmailArgv } from './argv.js';
+export type { TransportErrorCode, TransportErrorOptions } from './error.js';
+export {
+  classifySysexit,
+  isTemporaryNetworkCode,
+  isTemporarySmtpCode,
+  parseSmtpReply,
+  TransportError,
+} from './error.js';
+export type { FileTransportOptions, FileTransportRecord } from './file.js';
+export { fileTransport } from './file.js';
+export type { MemoryTransport, StoredMessage } from './memory.js';
+export { memoryTransport } from './memory.js';
+export type { NodemailerLikeTransporter, NodemailerTransportOptions } from './nodemailer.js';
+export { nodemailerTransport } from './nodemailer.js';
+export type { SendmailTransportOptions } from './sendmail.js';
+export { sendmailTransport } from './sendmail.js';
+export type { SmtpAuth, SmtpTransportOptions } from './smtp.js';
+export { smtpTransport } from './smtp.js';
+export type { OutgoingMessage, RejectedRecipient, SendResult, Transport } from './types.js';

@@ -1,0 +1,149 @@
+/**
+ * SMTP through nodemailer's SMTP transport. nodemailer is an optional peer
+ * dependency, loaded on first use so that apps using sendmail or files never
+ * load it.
+ */
+import type { ConnectionOptions } from 'node:tls';
+import { TransportError } from './error.js';
+import { type NodemailerLikeTransporter, sendThroughNodemailer } from './nodemailer.js';
+import type { OutgoingMessage, SendResult, Transport } from './types.js';
+
+export interface SmtpAuth {
+  user: string;
+  pass?: string;
+  /** e.g. `'oauth2'` with the matching nodemailer fields. */
+  type?: string;
+  [key: string]: unknown;
+}
+
+export interface SmtpTransportOptions {
+  host: string;
+  /** Default 587, or 465 when `secure`. */
+  port?: number;
+  /** Implicit TLS from the first byte (port 465). Default false. */
+  secure?: boolean;
+  /** Fail unless STARTTLS succeeds (when not `secure`). Default false. */
+  requireTLS?: boolean;
+  /** Never use STARTTLS even when offered. Default false. */
+  ignoreTLS?: boolean;
+  auth?: SmtpAuth;
+  /** Keep connections open and reuse them. */
+  pool?: boolean | { maxConnections?: number; maxMessages?: number };
+  /** Passed to `tls.connect` (e.g. `servername`, `ca`, `rejectUnauthorized`). */
+  tls?: ConnectionOptions;
+  /** HELO/EHLO name. Default: nodemailer's (the machine's host name). */
+  name?: string;
+  /** Milliseconds to wait for the TCP connection. */
+  connectionTimeout?: number;
+  /** Milliseconds to wait for the 220 greeting. */
+  greetingTimeout?: number;
+  /** Milliseconds of inactivity before the connection is given up. */
+  socketTimeout?: number;
+  /** Allow UTF-8 envelope addresses (the server must offer SMTPUTF8). Default false. */
+  smtputf8?: boolean;
+  /** Further nodemailer SMTP options, passed as they are. */
+  nodemailer?: Record<string, unknown>;
+}
+
+interface NodemailerModule {
+  createTransport(options: Record<string, unknown>): NodemailerLikeTransporter;
+}
+
+/**
+ * Imports nodemailer. The specifier is a variable on purpose: bundlers then
+ * leave the import alone, so nodemailer stays an optional peer dependency.
+ * @internal exported for tests
+ */
+export async function loadNodemailer(specifier = 'nodemailer'): Promise<NodemailerModule> {
+  let mod: unknown;
+  try {
+    mod = await import(specifier);
+  } catch (err) {
+    throw new TransportError(
+      'TRANSPORT_UNAVAILABLE',
+      'smtpTransport needs the optional peer dependency "nodemailer": npm install nodemailer',
+      { temporary: false, cause: err },
+    );
+  }
+  const m = mod as Partial<NodemailerModule> & { default?: Partial<NodemailerModule> };
+  const createTransport = m.createTransport ?? m.default?.createTransport;
+  if (typeof createTransport !== 'function') {
+    throw new TransportError('TRANSPORT_UNAVAILABLE', `"${specifier}" has no createTransport`, {
+      temporary: false,
+    });
+  }
+  return { createTransport };
+}
+
+/** nodemailer's options from ours; nothing that would let nodemailer build or change messages. */
+function toNodemailerOptions(o: SmtpTransportOptions): Record<string, unknown> {
+  const opts: Record<string, unknown> = { ...o.nodemailer, host: o.host };
+  const copy = [
+    'port',
+    'secure',
+    'requireTLS',
+    'ignoreTLS',
+    'auth',
+    'tls',
+    'name',
+    'connectionTimeout',
+    'greetingTimeout',
+    'socketTimeout',
+  ] as const;
+  for (const key of copy) if (o[key] !== undefined) opts[key] = o[key];
+  if (o.pool) {
+    opts.pool = true;
+    if (typeof o.pool === 'object') Object.assign(opts, o.pool);
+  }
+  return opts;
+}
+
+/**
+ * A transport over SMTP (submission, relay or MX) through nodemailer.
+ * Replies map to `TransportError` (4yz temporary, 5yz permanent); a refused
+ * recipient among accepted ones ends up in `rejected`; no recipient accepted
+ * is an error. SMTPUTF8 and 8BITMIME are negotiated by nodemailer, and
+ * declared only when the envelope or the bytes need them.
+ *
+ * @example
+ * ```ts
+ * const transport = smtpTransport({ host: 'smtp.example.com', port: 587, requireTLS: true,
+ *   auth: { user: 'app', pass: process.env.SMTP_PASS } })
+ * ```
+ */
+export function smtpTransport(
+  options: SmtpTransportOptions,
+  /** @internal for tests: how nodemailer is loaded. */
+  load: () => Promise<NodemailerModule> = () => loadNodemailer(),
+): Transport {
+  if (!options || typeof options.host !== 'string' || options.host === '') {
+    throw new TransportError('TRANSPORT_UNAVAILABLE', 'smtpTransport needs a host', {
+      temporary: false,
+      field: 'host',
+    });
+  }
+  const checkOptions = { smtputf8: options.smtputf8 ?? false };
+  let transporter: Promise<NodemailerLikeTransporter> | undefined;
+
+  const getTransporter = () => {
+    transporter ??= load().then((nm) => nm.createTransport(toNodemailerOptions(options)));
+    // A failed load is reported on every send, not cached as a rejected promise forever.
+    transporter.catch(() => {
+      transporter = undefined;
+    });
+    return transporter;
+  };
+
+  return {
+    name: 'smtp',
+    async send(msg: OutgoingMessage): Promise<SendResult> {
+      return sendThroughNodemailer(await getTransporter(), msg, checkOptions);
+    },
+    async close() {
+      if (!transporter) return;
+      const t = await transporter.catch(() => undefined);
+      transporter = undefined;
+      t?.close?.();
+    },
+  };
+}
