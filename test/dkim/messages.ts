@@ -20,8 +20,7 @@ export const textMessage = crlf([
   '',
 ]);
 
-const attachment = Buffer.alloc(3000, 0)
-  .map((_, i) => (i * 7919) % 256)
+const attachment = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256))
   .toString('base64')
   .match(/.{1,76}/g) as string[];
 
