@@ -5,6 +5,7 @@
  * too; this check is deliberately narrower (a plain dot-atom `local@domain`)
  * because a wrong guess here hands an option or a command to another program.
  */
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { formatCodePoint, MailHygieneError } from '../errors.js';
 import { findUnsafeCodePoint } from '../header/single-line.js';
 import type { Envelope } from '../types.js';
@@ -84,6 +85,8 @@ export function assertEnvelopeAddress(
   if (local.length === 0 || Buffer.byteLength(local) > 64) {
     fail(role, field, 'has an empty local part or one longer than 64 octets');
   }
+  // An encoded-word is never part of an address (RFC 2047 §5); MIME decoders turn it into '@'s.
+  if (local.includes('=?')) fail(role, field, 'has an encoded-word in the local part');
   for (const atom of local.split('.')) {
     if (atom.length === 0)
       fail(role, field, 'has a leading, trailing or doubled "." in the local part');
@@ -98,6 +101,19 @@ export function assertEnvelopeAddress(
     if (ascii ? !LDH_LABEL.test(label) : label.startsWith('-') || label.endsWith('-')) {
       fail(role, field, `has an invalid domain label ${JSON.stringify(label)}`);
     }
+  }
+  // IDNA: the domain must already be in the form it maps to (no fullwidth letters, no A-label
+  // that decodes to something else, e.g. xn--0049 → ','), else validators and MTAs disagree.
+  const lower = domain.toLowerCase();
+  const nonAscii = /[^\x00-\x7f]/.test(lower);
+  if (nonAscii || /(^|\.)xn--/.test(lower)) {
+    const ascii = domainToASCII(lower);
+    const stable =
+      ascii !== '' &&
+      (nonAscii
+        ? domainToUnicode(ascii) === lower
+        : domainToASCII(domainToUnicode(ascii)) === ascii && ascii === lower);
+    if (!stable) fail(role, field, 'has a domain that is not in IDNA-normal form');
   }
 }
 
