@@ -1,0 +1,254 @@
+/**
+ * Builds the plain-text output line by line: word wrapping, line prefixes
+ * (list markers, indentation, `> ` quote markers), and the blank-line rules.
+ *
+ * Line breaks are requested lazily (`breakLines`) and only materialise when
+ * the next content arrives. That is what keeps the output free of leading,
+ * trailing and doubled blank lines without a clean-up pass, and it lets a
+ * link's URL still join the line its text ended on.
+ */
+
+/** One level of line prefix: a list item, a blockquote, a `<dd>` indent. */
+interface PrefixFrame {
+  /** Prefix of the frame's first content line (`'* '`, `'12. '`, `'> '`). */
+  first: string;
+  /** Prefix of every later line (spaces as wide as the marker, or `'> '`). */
+  rest: string;
+  /** True once `first` has been written. */
+  used: boolean;
+  /** Blockquote frames keep their marker on blank lines (`>`). */
+  quote: boolean;
+}
+
+/**
+ * Hostile input can nest lists or quotes thousands deep; past this depth new
+ * frames add no prefix, so a line's prefix stays bounded (and the output
+ * linear in the input).
+ */
+const MAX_PREFIX_FRAMES = 12;
+
+export class LineWriter {
+  private out = '';
+  /** The line being built, prefix included. */
+  private line = '';
+  private prefixLen = 0;
+  private lineOpen = false;
+  private lineHasContent = false;
+  /** Newlines wanted before the next content: 0, 1 (line break) or 2 (blank line). */
+  private pending = 0;
+  /** Whether any content line has been written (no blank lines before it). */
+  private started = false;
+  private lastWasBlank = false;
+  private readonly frames: PrefixFrame[] = [];
+  /** Frames refused because of MAX_PREFIX_FRAMES; popped without effect. */
+  private overflowFrames = 0;
+  /** Whitespace was seen since the last word on this line. */
+  space = false;
+  /** A table cell started: the next word on the same line gets ` | ` before it. */
+  cellSeparator = false;
+  private tracking = false;
+  private trackedWidth = 0;
+  /** Serial number of the open line; tracking only counts lines opened after it started. */
+  private lineNo = 0;
+  private trackAfter = 0;
+
+  constructor(private readonly width: number) {}
+
+  /** Ask for `n` newlines (1 = new line, 2 = blank line) before the next content. */
+  breakLines(n: 1 | 2): void {
+    if (n > this.pending) this.pending = n;
+    this.space = false;
+    this.cellSeparator = false;
+  }
+
+  /** `<br>` and newlines in `<pre>`: each one adds a newline, up to one blank line. */
+  hardBreak(): void {
+    if (this.lineHasContent || this.pending > 0) {
+      this.pending = this.pending >= 1 ? 2 : 1;
+    } else if (this.started) {
+      // An empty line right after a finished line (e.g. after a heading rule).
+      this.pending = 2;
+    }
+    this.space = false;
+    this.cellSeparator = false;
+  }
+
+  /** Append one word; wraps before it when it was preceded by whitespace. */
+  word(w: string, spaceBefore: boolean): void {
+    if (this.pending > 0 || !this.lineOpen) {
+      this.startLine();
+    } else if (this.lineHasContent) {
+      if (this.cellSeparator) {
+        this.line += ' |';
+        spaceBefore = true;
+      }
+      if (spaceBefore) {
+        // Break only at whitespace, never inside a word or URL.
+        if (this.line.length + 1 + w.length > this.width) {
+          this.endLine();
+          this.openLine();
+        } else {
+          this.line += ' ';
+        }
+      }
+    }
+    this.cellSeparator = false;
+    this.line += w;
+    this.lineHasContent = true;
+  }
+
+  /** Append text verbatim, never wrapped (`<pre>` content). */
+  raw(text: string): void {
+    if (this.pending > 0 || !this.lineOpen) this.startLine();
+    this.line += text;
+    this.lineHasContent = true;
+  }
+
+  /**
+   * Write a line made of `char` (`<hr>`), `length` long but not wider than
+   * the wrap width allows after the prefix.
+   */
+  rule(char: string, length: number): void {
+    if (this.lineOpen && this.pending === 0) this.pending = 1;
+    this.startLine();
+    this.fill(char, length);
+  }
+
+  /** Underline the line just written (heading), directly below it. */
+  underline(char: string, length: number): void {
+    this.pending = 1;
+    this.startLine();
+    this.fill(char, length);
+  }
+
+  private fill(char: string, length: number): void {
+    const room = this.width - this.prefixLen;
+    const n = Math.max(3, Math.min(length, room));
+    this.line += char.repeat(n);
+    this.lineHasContent = true;
+  }
+
+  /** Start measuring the widest content line (for a heading's underline). */
+  startTracking(): void {
+    this.tracking = true;
+    this.trackedWidth = 0;
+    // The open line (if any) belongs to the preceding block: lines are lazy.
+    this.trackAfter = this.lineNo;
+  }
+
+  /** Stop measuring; returns the widest content line, in code points. */
+  stopTracking(): number {
+    if (this.lineOpen && this.lineHasContent && this.lineNo > this.trackAfter) this.track();
+    this.tracking = false;
+    return this.trackedWidth;
+  }
+
+  /**
+   * Push a prefix frame. Past the depth cap the frame is refused silently;
+   * the caller still calls `popFrame` once, which then only undoes the refusal.
+   */
+  pushFrame(first: string, rest: string, quote: boolean): void {
+    if (this.frames.length >= MAX_PREFIX_FRAMES) {
+      this.overflowFrames++;
+      return;
+    }
+    this.frames.push({ first, rest, used: false, quote });
+  }
+
+  popFrame(): void {
+    if (this.overflowFrames > 0) this.overflowFrames--;
+    else this.frames.pop();
+  }
+
+  /** The finished text: lines joined with `\n`, ending with one `\n` (or empty). */
+  finish(): string {
+    if (this.lineOpen) this.endLine();
+    return this.out;
+  }
+
+  private startLine(): void {
+    if (this.lineOpen) this.endLine();
+    if (this.started && this.pending === 2 && !this.lastWasBlank) {
+      this.out += blankLinePrefix(this.frames) + '\n';
+      this.lastWasBlank = true;
+    }
+    this.pending = 0;
+    this.openLine();
+  }
+
+  private openLine(): void {
+    let prefix = '';
+    for (const f of this.frames) {
+      if (f.used) prefix += f.rest;
+      else {
+        prefix += f.first;
+        f.used = true;
+      }
+    }
+    this.line = prefix;
+    this.lineNo++;
+    this.prefixLen = prefix.length;
+    this.lineOpen = true;
+    this.lineHasContent = false;
+    this.space = false;
+  }
+
+  private endLine(): void {
+    this.lineOpen = false;
+    if (this.tracking && this.lineHasContent && this.lineNo > this.trackAfter) this.track();
+    const text = trimTrailingBlanks(this.line);
+    if (text.length === 0 || !this.lineHasContent) return;
+    if (text.length <= this.prefixLen && isOnlyPrefix(text)) {
+      // A content line that turned out blank (spaces in <pre>): count it as blank.
+      if (this.started && !this.lastWasBlank) {
+        this.out += text + '\n';
+        this.lastWasBlank = true;
+      }
+      return;
+    }
+    this.out += text + '\n';
+    this.started = true;
+    this.lastWasBlank = false;
+  }
+
+  private track(): void {
+    const w = codePointLength(this.line, this.prefixLen);
+    if (w > this.trackedWidth) this.trackedWidth = w;
+  }
+}
+
+/** Blank lines inside a blockquote keep the quote markers (`>`), nothing else. */
+function blankLinePrefix(frames: PrefixFrame[]): string {
+  let p = '';
+  for (const f of frames) if (f.used && f.quote) p += '>';
+  return p;
+}
+
+function isOnlyPrefix(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x3e && c !== 0x20) return false;
+  }
+  return true;
+}
+
+/** Trailing spaces and tabs are invisible and some transports mangle them. */
+function trimTrailingBlanks(s: string): string {
+  let end = s.length;
+  while (end > 0) {
+    const c = s.charCodeAt(end - 1);
+    if (c !== 0x20 && c !== 0x09) break;
+    end--;
+  }
+  return end === s.length ? s : s.slice(0, end);
+}
+
+function codePointLength(s: string, from: number): number {
+  let n = 0;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Count a surrogate pair once.
+    if (c < 0xdc00 || c > 0xdfff) n++;
+  }
+  return n;
+}
