@@ -3,7 +3,7 @@
  * header names and values, filenames, envelope. Line breaks and controls are
  * refused with a typed error, never stripped (DESIGN.md "Reject, never silently strip").
  */
-import { type ErrorCode, MailHygieneError, formatCodePoint } from '../errors.js';
+import { type ErrorCode, formatCodePoint, MailHygieneError } from '../errors.js';
 
 /**
  * The code point that makes `value` unsafe on one header line, or -1.

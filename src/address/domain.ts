@@ -1,0 +1,96 @@
+/**
+ * Domain checks and IDN conversion. `node:url` domainToASCII implements UTS-46
+ * (nontransitional); we refuse input that UTS-46 would silently *map* to
+ * something else (fullwidth letters, case folding of non-ASCII), because the
+ * user would send to a domain they did not type.
+ */
+import { domainToASCII, domainToUnicode } from 'node:url';
+
+const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Result: the ASCII domain, or the reason it is refused. */
+export type DomainResult = { ok: true; ascii: string } | { ok: false; reason: string };
+
+/**
+ * Checks a fully qualified domain and returns its ASCII form.
+ * Refuses address literals, single labels, and reserved local suffixes are left to
+ * the envelope check (they are valid header addresses).
+ */
+export function toAsciiDomain(domain: string): DomainResult {
+  if (domain.length === 0) return { ok: false, reason: 'the domain is empty' };
+  if (domain.length > 253 * 4) return { ok: false, reason: 'the domain is too long' };
+  if (domain.startsWith('[')) return { ok: false, reason: 'address literals are not accepted' };
+  const isAscii = !/[^\x21-\x7e]/.test(domain);
+  let ascii: string;
+  if (isAscii) {
+    ascii = domain.toLowerCase();
+  } else {
+    if (hasDefaultIgnorableOrBidi(domain)) {
+      return { ok: false, reason: 'the domain contains invisible or bidi-control characters' };
+    }
+    ascii = domainToASCII(domain);
+    if (ascii === '') return { ok: false, reason: 'the domain is not a valid IDN' };
+    // Round trip: what UTS-46 maps (fullwidth, compatibility forms) is refused.
+    if (domainToUnicode(ascii) !== domain.normalize('NFC').toLowerCase()) {
+      return { ok: false, reason: 'the domain contains characters that IDNA would change' };
+    }
+  }
+  if (ascii.length > 253) return { ok: false, reason: 'the domain is longer than 253 octets' };
+  const labels = ascii.split('.');
+  if (labels.length < 2) return { ok: false, reason: 'the domain is not fully qualified' };
+  for (const label of labels) {
+    if (!LDH_LABEL.test(label)) {
+      return {
+        ok: false,
+        reason: `the domain label "${label}" is not letters, digits and hyphens`,
+      };
+    }
+    if (label.startsWith('xn--')) {
+      // A-labels must decode and re-encode to themselves (no smuggled specials).
+      const u = domainToUnicode(label);
+      if (u === '' || u === label || domainToASCII(u) !== label) {
+        return { ok: false, reason: `the domain label "${label}" is not a valid A-label` };
+      }
+    } else if (label.length >= 4 && label[2] === '-' && label[3] === '-') {
+      return { ok: false, reason: `the domain label "${label}" uses a reserved "??--" prefix` };
+    }
+  }
+  if (/^\d+$/.test(labels[labels.length - 1]!)) {
+    return { ok: false, reason: 'the top-level label is numeric (an IP address is not a domain)' };
+  }
+  return { ok: true, ascii };
+}
+
+/**
+ * Default-ignorable and bidi-control code points: invisible in a UI, so they make
+ * look-alike addresses. Set from Unicode DerivedCoreProperties (Default_Ignorable_Code_Point)
+ * plus the bidi controls (U+061C, U+200E/F, U+202A–202E, U+2066–2069).
+ */
+export const DEFAULT_IGNORABLE_OR_BIDI =
+  /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFF8\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}]/u;
+
+export function hasDefaultIgnorableOrBidi(s: string): boolean {
+  return DEFAULT_IGNORABLE_OR_BIDI.test(s);
+}
+
+/** Suffixes and names that never route on the public internet (reverse-path check). */
+const LOCAL_SUFFIXES = [
+  '.local',
+  '.lan',
+  '.intra',
+  '.internal',
+  '.localdomain',
+  '.localhost',
+  '.home.arpa',
+];
+
+/**
+ * True when the domain cannot receive bounces from the internet:
+ * no dot, `localhost`, or a reserved local suffix.
+ */
+export function isLocalDomain(domain: string): boolean {
+  const d = domain.toLowerCase().replace(/\.$/, '');
+  if (!d.includes('.')) return true;
+  if (d === 'localhost' || d === 'localdomain') return true;
+  return LOCAL_SUFFIXES.some((s) => d.endsWith(s));
+}

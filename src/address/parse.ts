@@ -1,0 +1,253 @@
+/**
+ * Strict mailbox parser: `Name <local@domain>`, `local@domain`, or `{ name, address }`.
+ * A deliberate subset of RFC 5322 §3.4: no groups, comments, source routes,
+ * address literals or lists. Anything else is refused, never guessed at.
+ * Runs in linear time: one left-to-right scan, no backtracking regexes.
+ */
+import isEmailModule from 'validator/lib/isEmail.js';
+import { formatCodePoint, MailHygieneError } from '../errors.js';
+import { findUnsafeCodePoint } from '../header/single-line.js';
+import type { AddressInput } from '../types.js';
+import { hasDefaultIgnorableOrBidi, toAsciiDomain } from './domain.js';
+import type { Mailbox } from './mailbox.js';
+
+/** Longer input is refused before any parsing: a display name plus a 254-octet address fits easily. */
+const MAX_INPUT = 2048;
+// validator ships CJS with `module.exports = fn`; its types describe an ES default export.
+const isEmail = ((isEmailModule as unknown as { default?: unknown }).default ?? isEmailModule) as (
+  s: string,
+  o: object,
+) => boolean;
+const ATEXT = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$/;
+
+export interface ParseOptions {
+  /** Allow non-ASCII local parts (RFC 6531). */
+  smtputf8: boolean;
+}
+
+function fail(
+  field: string,
+  input: string,
+  reason: string,
+  code: 'INVALID_ADDRESS' | 'SMTPUTF8_REQUIRED' = 'INVALID_ADDRESS',
+): never {
+  const shown = input.length > 80 ? `${input.slice(0, 77)}...` : input;
+  throw new MailHygieneError(
+    code,
+    `${field}: ${JSON.stringify(shown)} is not a valid address: ${reason}`,
+    { field },
+  );
+}
+
+/**
+ * Parses one mailbox. `field` names the input for errors (`to[2]`, `from`).
+ *
+ * @example
+ * ```ts
+ * parseMailbox('Jürgen Müller <juergen@bücher.example>', 'from', { smtputf8: false })
+ * // → { name: 'Jürgen Müller', localPart: 'juergen', domain: 'xn--bcher-kva.example', ... }
+ * ```
+ */
+export function parseMailbox(input: AddressInput, field: string, options: ParseOptions): Mailbox {
+  if (typeof input === 'string') return parseMailboxString(input, field, options);
+  if (input === null || typeof input !== 'object' || typeof input.address !== 'string') {
+    throw new MailHygieneError(
+      'INVALID_ADDRESS',
+      `${field}: expected a string or { name?, address }`,
+      { field },
+    );
+  }
+  const name = input.name ?? '';
+  if (typeof name !== 'string') {
+    throw new MailHygieneError('INVALID_ADDRESS', `${field}.name must be a string`, {
+      field: `${field}.name`,
+    });
+  }
+  checkName(name, `${field}.name`);
+  return parseAddrSpec(input.address, `${field}.address`, options, name);
+}
+
+function checkName(name: string, field: string): void {
+  if (name.length > MAX_INPUT) {
+    throw new MailHygieneError(
+      'INVALID_ADDRESS',
+      `${field}: display name is longer than ${MAX_INPUT} characters`,
+      { field },
+    );
+  }
+  const cp = findUnsafeCodePoint(name);
+  if (cp !== -1) {
+    throw new MailHygieneError(
+      'HEADER_INJECTION',
+      `${field}: display name contains ${formatCodePoint(cp)}; line breaks and controls are refused`,
+      { field, codePoint: cp },
+    );
+  }
+}
+
+function parseMailboxString(raw: string, field: string, options: ParseOptions): Mailbox {
+  if (raw.length > MAX_INPUT) fail(field, raw, `longer than ${MAX_INPUT} characters`);
+  const cp = findUnsafeCodePoint(raw);
+  if (cp !== -1) {
+    throw new MailHygieneError(
+      'INVALID_ADDRESS',
+      `${field}: contains ${formatCodePoint(cp)}; line breaks and controls are refused`,
+      { field, codePoint: cp },
+    );
+  }
+  const s = raw.trim();
+  const lt = s.indexOf('<');
+  if (lt === -1) {
+    if (s.includes('>')) fail(field, raw, 'unbalanced ">"');
+    return parseAddrSpec(s, field, options, '');
+  }
+  if (!s.endsWith('>'))
+    fail(field, raw, 'text after ">" (lists and trailing text are not accepted)');
+  const spec = s.slice(lt + 1, -1);
+  if (spec.includes('<') || spec.includes('>')) fail(field, raw, 'nested angle brackets');
+  if (spec.startsWith('@')) fail(field, raw, 'source routes are not accepted');
+  const name = parseDisplayName(s.slice(0, lt).trim(), field, raw);
+  return parseAddrSpec(spec.trim(), field, options, name);
+}
+
+/** A display name in a string: a quoted-string, or words of atext, spaces and dots. */
+function parseDisplayName(phrase: string, field: string, raw: string): string {
+  if (phrase === '') return '';
+  if (phrase.startsWith('"')) {
+    let out = '';
+    let i = 1;
+    for (; i < phrase.length; i++) {
+      const c = phrase[i]!;
+      if (c === '\\') {
+        i++;
+        if (i >= phrase.length) fail(field, raw, 'unterminated quoted display name');
+        out += phrase[i];
+      } else if (c === '"') {
+        break;
+      } else {
+        out += c;
+      }
+    }
+    if (i !== phrase.length - 1) fail(field, raw, 'text outside the quoted display name');
+    return out;
+  }
+  // Unquoted: the specials ( ) < > [ ] : ; @ \ , " would change the structure.
+  for (const c of phrase) {
+    if ('()<>[]:;@\\,"'.includes(c)) {
+      fail(field, raw, `display name contains "${c}"; quote it or pass { name, address }`);
+    }
+  }
+  return phrase;
+}
+
+/** Parses `local@domain` (no CFWS, no literals) and builds the Mailbox. */
+export function parseAddrSpec(
+  spec: string,
+  field: string,
+  options: ParseOptions,
+  name: string,
+): Mailbox {
+  if (spec.length > MAX_INPUT) fail(field, spec, `longer than ${MAX_INPUT} characters`);
+  const cp = findUnsafeCodePoint(spec);
+  if (cp !== -1) {
+    throw new MailHygieneError(
+      'INVALID_ADDRESS',
+      `${field}: contains ${formatCodePoint(cp)}; line breaks and controls are refused`,
+      { field, codePoint: cp },
+    );
+  }
+  if (hasDefaultIgnorableOrBidi(spec))
+    fail(field, spec, 'contains invisible or bidi-control characters');
+  const at = spec.lastIndexOf('@');
+  if (at <= 0) fail(field, spec, at === 0 ? 'the local part is empty' : 'no "@"');
+  const local = spec.slice(0, at);
+  const domainIn = spec.slice(at + 1);
+  let localOnWire: string;
+  if (local.startsWith('"')) {
+    localOnWire = checkQuotedLocal(local, field, spec);
+  } else {
+    if (local.includes('@')) fail(field, spec, 'more than one "@"');
+    checkDotAtomLocal(local, field, spec, options);
+    localOnWire = local;
+  }
+  if (local.startsWith('-') || local.startsWith('"-'))
+    fail(field, spec, 'a leading "-" could be read as a command-line option');
+  const utf8 = /[^\x00-\x7f]/.test(localOnWire);
+  if (utf8 && !options.smtputf8) {
+    fail(
+      field,
+      spec,
+      'a non-ASCII local part needs SMTPUTF8 (set smtputf8: true)',
+      'SMTPUTF8_REQUIRED',
+    );
+  }
+  if (Buffer.byteLength(localOnWire) > 64)
+    fail(field, spec, 'the local part is longer than 64 octets');
+  const d = toAsciiDomain(domainIn);
+  if (!d.ok) fail(field, spec, d.reason);
+  const address = `${localOnWire}@${d.ascii}`;
+  if (Buffer.byteLength(address) > 254) fail(field, spec, 'longer than 254 octets');
+  if (
+    !localOnWire.startsWith('"') &&
+    !isEmail(address, {
+      allow_utf8_local_part: options.smtputf8,
+      require_tld: true,
+      allow_ip_domain: false,
+      ignore_max_length: false,
+    })
+  ) {
+    fail(field, spec, 'not a valid addr-spec');
+  }
+  return { name, localPart: localOnWire, domain: d.ascii, address, utf8 };
+}
+
+function checkDotAtomLocal(
+  local: string,
+  field: string,
+  spec: string,
+  options: ParseOptions,
+): void {
+  if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
+    fail(field, spec, 'the local part has a leading, trailing or doubled dot');
+  }
+  // Lenient parsers decode encoded-words in addresses (=?utf-8?q?a=40b?=c → a@bc): refuse.
+  if (local.includes('=?')) fail(field, spec, 'the local part looks like an RFC 2047 encoded-word');
+  for (const atom of local.split('.')) {
+    if (ATEXT.test(atom)) continue;
+    if (options.smtputf8 || /[^\x00-\x7f]/.test(atom)) {
+      // UTF-8 atext (RFC 6532 §3.2): ASCII specials still excluded.
+      if (!/[\s"(),:;<>@[\\\]]/.test(atom)) continue;
+    }
+    fail(field, spec, 'the local part contains characters that need quoting');
+  }
+}
+
+/**
+ * A quoted local part is accepted only when its content has no specials that
+ * could re-route or split the address on a lenient parser (no @ < > , ; : ( ) [ ] or spaces).
+ * Escaped quotes and backslashes are kept. Returns the wire form.
+ */
+function checkQuotedLocal(local: string, field: string, spec: string): string {
+  if (!local.endsWith('"') || local.length < 3) fail(field, spec, 'unterminated quoted local part');
+  const inner = local.slice(1, -1);
+  let content = '';
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i]!;
+    if (c === '\\') {
+      const n = inner[i + 1];
+      if (n !== '"' && n !== '\\')
+        fail(field, spec, 'only \\" and \\\\ may be escaped in a quoted local part');
+      content += n;
+      i++;
+    } else if (c === '"') {
+      fail(field, spec, 'unescaped quote inside the quoted local part');
+    } else if ('@<>,;:()[] \t%'.includes(c)) {
+      fail(field, spec, `the quoted local part contains "${c}"`);
+    } else {
+      content += c;
+    }
+  }
+  // Quoting that is not needed is dropped: "abc"@x is abc@x.
+  if (ATEXT.test(content)) return content;
+  return `"${content.replace(/[\\"]/g, '\\$&')}"`;
+}

@@ -1,0 +1,49 @@
+/** Turns text input into the UTF-8 bytes of a text part, with CRLF line ends. */
+import { MailHygieneError } from '../errors.js';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Normalises line endings (CRLF, bare CR and bare LF all become CRLF) and refuses
+ * what cannot be carried: NUL (RFC 2045 §2.7), unpaired surrogates, invalid UTF-8.
+ */
+export function textToBytes(input: unknown, field: string): Buffer {
+  let text: string;
+  if (typeof input === 'string') {
+    text = input;
+  } else if (input instanceof Uint8Array) {
+    try {
+      text = decoder.decode(input);
+    } catch {
+      throw new MailHygieneError(
+        'INVALID_BODY',
+        `${field} is not valid UTF-8; decode it with its real charset first`,
+        { field },
+      );
+    }
+  } else {
+    throw new MailHygieneError('INVALID_BODY', `${field} must be a string`, { field });
+  }
+  if (text.includes('\0')) {
+    throw new MailHygieneError(
+      'INVALID_BODY',
+      `${field} contains NUL (U+0000), which no text part may carry`,
+      { field, codePoint: 0 },
+    );
+  }
+  if (!isWellFormed(text)) {
+    throw new MailHygieneError(
+      'INVALID_BODY',
+      `${field} contains an unpaired surrogate; it cannot be encoded as UTF-8`,
+      { field },
+    );
+  }
+  const normalised = /\r(?!\n)|(?<!\r)\n/.test(text) ? text.replace(/\r\n|\r|\n/g, '\r\n') : text;
+  return Buffer.from(normalised, 'utf8');
+}
+
+function isWellFormed(s: string): boolean {
+  const f = (s as { isWellFormed?: () => boolean }).isWellFormed;
+  if (f) return f.call(s);
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+}

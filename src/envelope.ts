@@ -1,0 +1,110 @@
+/**
+ * The SMTP envelope: an explicit, checked reverse-path (where bounces go) and
+ * the forward-paths. A local or unqualified sender (wwwrun@localhost,
+ * www-data@web01, *.local …) is replaced by the configured bounce address or
+ * refused — never passed on, because its bounces would be lost.
+ */
+import { isLocalDomain } from './address/domain.js';
+import type { Mailbox } from './address/mailbox.js';
+import { parseAddrSpec } from './address/parse.js';
+import { MailHygieneError } from './errors.js';
+import type { Policy } from './policy.js';
+import type { Envelope } from './types.js';
+
+/** Parses a reverse-path; errors are INVALID_ENVELOPE_SENDER (or SMTPUTF8_REQUIRED). */
+export function parseReversePath(value: string, field: string, policy: Policy): Mailbox {
+  try {
+    return parseAddrSpec(
+      value.startsWith('<') && value.endsWith('>') ? value.slice(1, -1) : value,
+      field,
+      { smtputf8: policy.smtputf8 },
+      '',
+    );
+  } catch (e) {
+    if (e instanceof MailHygieneError && e.code !== 'SMTPUTF8_REQUIRED') {
+      throw new MailHygieneError('INVALID_ENVELOPE_SENDER', e.message, { field, cause: e });
+    }
+    throw e;
+  }
+}
+
+/**
+ * Chooses the reverse-path: `explicit` (message input) ?? policy.envelopeFrom ?? From.
+ * An explicit empty string is the null reverse-path `<>` (DSNs, auto-replies).
+ */
+export function resolveReversePath(
+  explicit: string | undefined,
+  from: Mailbox,
+  policy: Policy,
+): string {
+  if (explicit === '') return '';
+  const configured =
+    policy.envelopeFrom === undefined
+      ? undefined
+      : parseReversePath(policy.envelopeFrom, 'options.envelopeFrom', policy);
+  if (configured && isLocalDomain(configured.domain)) {
+    throw new MailHygieneError(
+      'INVALID_ENVELOPE_SENDER',
+      `options.envelopeFrom ${configured.address} is on a local domain; bounces to it would be lost`,
+      { field: 'options.envelopeFrom' },
+    );
+  }
+  const candidate =
+    explicit !== undefined
+      ? parseReversePath(explicit, 'envelope.from', policy)
+      : (configured ?? from);
+  if (!isLocalDomain(candidate.domain)) return candidate.address;
+  if (configured) return configured.address;
+  throw new MailHygieneError(
+    'INVALID_ENVELOPE_SENDER',
+    `${candidate.address} is a local or unqualified sender: bounces to it would be lost. Set options.envelopeFrom to a bounce address that receives mail`,
+    { field: explicit !== undefined ? 'envelope.from' : 'from' },
+  );
+}
+
+/** Deduplicates recipients (domains are already lower-case ASCII) and applies the limits. */
+export function resolveRecipients(
+  explicit: string[] | undefined,
+  headerRecipients: readonly Mailbox[],
+  policy: Policy,
+): string[] {
+  let list: string[];
+  if (explicit !== undefined) {
+    if (explicit.length > policy.maxRecipients) tooMany(explicit.length, policy);
+    list = explicit.map((a, i) => {
+      try {
+        return parseAddrSpec(a, `envelope.to[${i}]`, { smtputf8: policy.smtputf8 }, '').address;
+      } catch (e) {
+        if (e instanceof MailHygieneError && e.code === 'INVALID_ADDRESS') {
+          throw new MailHygieneError('INVALID_ENVELOPE_RECIPIENT', e.message, {
+            field: `envelope.to[${i}]`,
+            cause: e,
+          });
+        }
+        throw e;
+      }
+    });
+  } else {
+    list = headerRecipients.map((m) => m.address);
+  }
+  const unique = [...new Set(list)];
+  if (unique.length === 0) {
+    throw new MailHygieneError(
+      'NO_RECIPIENTS',
+      'the message has no recipient: give to, cc or bcc',
+      { field: 'to' },
+    );
+  }
+  if (unique.length > policy.maxRecipients) tooMany(unique.length, policy);
+  return unique;
+}
+
+function tooMany(n: number, policy: Policy): never {
+  throw new MailHygieneError(
+    'TOO_MANY_RECIPIENTS',
+    `${n} recipients exceed the limit of ${policy.maxRecipients} (RFC 5321 guarantees 100 per transaction); send in batches`,
+    { field: 'to' },
+  );
+}
+
+export type { Envelope };

@@ -1,0 +1,44 @@
+/** Renders From/To/Cc/Reply-To/Sender from checked mailboxes. */
+import type { Mailbox } from '../address/mailbox.js';
+import { encodeWords, looksLikeEncodedWord } from './encoded-word.js';
+import { HeaderBuilder } from './fold.js';
+
+const ATOM_PHRASE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?: [A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+
+/** Adds the words of one display name to the builder. */
+function addDisplayName(b: HeaderBuilder, name: string): void {
+  if (ATOM_PHRASE.test(name) && !looksLikeEncodedWord(name)) {
+    for (const w of name.split(' ')) b.add(' ', w);
+    return;
+  }
+  // Printable ASCII with specials: a quoted-string keeps it exact and readable.
+  if (
+    /^[\x20-\x7e]*$/.test(name) &&
+    !looksLikeEncodedWord(name) &&
+    name.length <= 200 &&
+    name.trim() === name &&
+    !name.includes('  ')
+  ) {
+    b.add(' ', `"${name.replace(/[\\"]/g, '\\$&')}"`);
+    return;
+  }
+  for (const w of encodeWords(name, b.remaining)) b.add(' ', w);
+}
+
+/**
+ * `To: Erika <erika@example.org>, bob@example.org` with folding between
+ * mailboxes and inside display names.
+ */
+export function renderAddressList(fieldName: string, mailboxes: readonly Mailbox[]): string {
+  const b = new HeaderBuilder(fieldName);
+  mailboxes.forEach((m, i) => {
+    if (i > 0) b.append(',');
+    if (m.name === '') {
+      b.add(' ', m.address);
+    } else {
+      addDisplayName(b, m.name);
+      b.add(' ', `<${m.address}>`);
+    }
+  });
+  return b.toString();
+}

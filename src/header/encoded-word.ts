@@ -1,0 +1,135 @@
+/**
+ * RFC 2047 encoded-words. Every word is at most 75 characters (or less where
+ * the first word has to fit the rest of a header line), holds whole characters
+ * (never half a surrogate pair, never a ZWJ sequence or combining mark cut off
+ * its base unless one cluster is longer than a word), and uses only characters
+ * allowed in a `phrase` (RFC 2047 §5 (3)), so the same words serve Subject and
+ * display names.
+ */
+
+/** Bytes that stand for themselves in a Q word in any context. */
+const Q_SAFE = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*+-/') {
+  Q_SAFE[c.charCodeAt(0)] = 1;
+}
+const HEX = '0123456789ABCDEF';
+const PREFIX_Q = '=?UTF-8?Q?';
+const PREFIX_B = '=?UTF-8?B?';
+/** `=?UTF-8?Q?` + `?=` */
+const OVERHEAD = 12;
+export const MAX_ENCODED_WORD = 75;
+
+/** Code points that must not start a new word: they belong to the character before. */
+function joinsPrevious(cp: number, prev: number): boolean {
+  return (
+    prev === 0x200d || // after a zero-width joiner
+    cp === 0x200d ||
+    (cp >= 0x0300 && cp <= 0x036f) || // combining diacritical marks
+    (cp >= 0x1ab0 && cp <= 0x1aff) ||
+    (cp >= 0x1dc0 && cp <= 0x1dff) ||
+    (cp >= 0x20d0 && cp <= 0x20ff) ||
+    (cp >= 0xfe00 && cp <= 0xfe0f) || // variation selectors
+    (cp >= 0xfe20 && cp <= 0xfe2f) ||
+    (cp >= 0x1f3fb && cp <= 0x1f3ff) || // emoji skin tones
+    (cp >= 0xe0020 && cp <= 0xe007f) || // emoji tag sequences
+    (cp >= 0xe0100 && cp <= 0xe01ef) ||
+    (prev >= 0x1f1e6 && prev <= 0x1f1ff && cp >= 0x1f1e6 && cp <= 0x1f1ff) // flag pairs (approximate)
+  );
+}
+
+function utf8Length(cp: number): number {
+  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+function qLength(cp: number): number {
+  if (cp < 0x80) return cp === 0x20 || Q_SAFE[cp] ? 1 : 3;
+  return 3 * utf8Length(cp);
+}
+
+/** Whether Q or B gives the shorter encoding of the whole text. */
+export function chooseEncoding(text: string): 'Q' | 'B' {
+  let q = 0;
+  let bytes = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    q += qLength(cp);
+    bytes += utf8Length(cp);
+  }
+  return q <= Math.ceil(bytes / 3) * 4 ? 'Q' : 'B';
+}
+
+function encodeQ(chunk: string): string {
+  let out = PREFIX_Q;
+  for (const byte of Buffer.from(chunk, 'utf8')) {
+    if (byte === 0x20) out += '_';
+    else if (byte < 0x80 && Q_SAFE[byte]) out += String.fromCharCode(byte);
+    else out += `=${HEX[byte >> 4]}${HEX[byte & 15]}`;
+  }
+  return `${out}?=`;
+}
+
+function encodeB(chunk: string): string {
+  return `${PREFIX_B}${Buffer.from(chunk, 'utf8').toString('base64')}?=`;
+}
+
+/**
+ * Splits `text` into encoded-words. `firstMax` bounds the first word (to fit
+ * the rest of the current line), `restMax` every other word (≤ 75).
+ *
+ * @example
+ * ```ts
+ * encodeWords('Grüße aus Köln') // ['=?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_K=C3=B6ln?=']
+ * ```
+ */
+export function encodeWords(
+  text: string,
+  firstMax = MAX_ENCODED_WORD,
+  restMax = MAX_ENCODED_WORD,
+): string[] {
+  const mode = chooseEncoding(text);
+  const words: string[] = [];
+  let max = Math.max(firstMax, OVERHEAD + 12);
+  // Size of the current chunk in encoded characters (Q) or raw bytes (B).
+  let size = 0;
+  let start = 0;
+  let lastBreak = 0;
+  let prev = -1;
+  const fits = (s: number) => (mode === 'Q' ? s : Math.ceil(s / 3) * 4) <= max - OVERHEAD;
+  const emit = (end: number) => {
+    const chunk = text.slice(start, end);
+    words.push(mode === 'Q' ? encodeQ(chunk) : encodeB(chunk));
+    start = end;
+    lastBreak = end;
+    max = restMax;
+  };
+  let i = 0;
+  while (i < text.length) {
+    const cp = text.codePointAt(i)!;
+    const len = cp > 0xffff ? 2 : 1;
+    const add = mode === 'Q' ? qLength(cp) : utf8Length(cp);
+    const canBreakHere = prev === -1 || !joinsPrevious(cp, prev);
+    if (canBreakHere) lastBreak = i;
+    if (!fits(size + add) && i > start) {
+      // Prefer the last cluster boundary; cut inside a cluster only if it alone overflows.
+      const cut = lastBreak > start ? lastBreak : i;
+      emit(cut);
+      size = 0;
+      for (let j = cut; j < i; ) {
+        const c = text.codePointAt(j)!;
+        size += mode === 'Q' ? qLength(c) : utf8Length(c);
+        j += c > 0xffff ? 2 : 1;
+      }
+      lastBreak = start;
+    }
+    size += add;
+    prev = cp;
+    i += len;
+  }
+  if (i > start || words.length === 0) emit(i);
+  return words;
+}
+
+/** True when text would be mistaken for an encoded-word by a decoder. */
+export function looksLikeEncodedWord(text: string): boolean {
+  return text.includes('=?');
+}

@@ -1,0 +1,53 @@
+/**
+ * Unstructured field bodies (Subject, custom headers): raw when they are plain
+ * printable ASCII that folds cleanly, otherwise RFC 2047 encoded-words for the
+ * whole value, so the text parses back exactly.
+ */
+import { encodeWords, looksLikeEncodedWord } from './encoded-word.js';
+import { HeaderBuilder } from './fold.js';
+
+/** A raw token longer than this cannot be folded to 78: such values are encoded. */
+const MAX_RAW_TOKEN = 77 - 12;
+
+/** Whether an unstructured value must go out as encoded-words. */
+export function needsEncoding(value: string): boolean {
+  if (value.length === 0) return false;
+  if (/[^\x20-\x7e]/.test(value)) return true;
+  if (looksLikeEncodedWord(value)) return true;
+  // Leading/trailing whitespace is eaten by unfolding parsers; keep it inside a word.
+  if (value[0] === ' ' || value[value.length - 1] === ' ') return true;
+  let run = 0;
+  for (let i = 0; i < value.length; i++) {
+    run = value.charCodeAt(i) === 0x20 ? 0 : run + 1;
+    if (run > MAX_RAW_TOKEN) return true;
+  }
+  return false;
+}
+
+/**
+ * Renders `Name: value` (CRLF-terminated, folded). `value` must already have
+ * passed the single-line check.
+ *
+ * @example
+ * ```ts
+ * renderUnstructured('Subject', 'Grüße') // 'Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n'
+ * ```
+ */
+export function renderUnstructured(name: string, value: string): string {
+  const b = new HeaderBuilder(name);
+  if (value.length === 0) return b.toString();
+  if (needsEncoding(value)) {
+    for (const word of encodeWords(value, b.remaining)) b.add(' ', word);
+    return b.toString();
+  }
+  const tokens = value.match(/ +|[^ ]+/g)!;
+  let sep = ' ';
+  for (const t of tokens) {
+    if (t[0] === ' ') sep = t;
+    else {
+      b.add(sep, t);
+      sep = ' ';
+    }
+  }
+  return b.toString();
+}

@@ -1,0 +1,273 @@
+/**
+ * compose() input → checked header fields + MIME tree. Every value passes its
+ * parser here; nothing unchecked reaches the renderer.
+ */
+import type { Readable } from 'node:stream';
+import type { Mailbox } from '../address/mailbox.js';
+import { parseMailbox } from '../address/parse.js';
+import { htmlToText } from '../body/html-to-text.js';
+import { textToBytes } from '../body/text.js';
+import { MailHygieneError } from '../errors.js';
+import { renderAddressList } from '../header/address-list.js';
+import { formatDate } from '../header/date.js';
+import { checkCustomHeaderName } from '../header/field-name.js';
+import { HeaderBuilder } from '../header/fold.js';
+import { generateMessageId, parseMessageId } from '../header/message-id.js';
+import { assertSingleLine } from '../header/single-line.js';
+import { renderUnstructured } from '../header/unstructured.js';
+import type { Policy } from '../policy.js';
+import type { AddressList, AttachmentInput, ListUnsubscribeInput, MessageInput } from '../types.js';
+import {
+  contentTypeFor,
+  parseAttachmentFilename,
+  parseCid,
+  parseContentType,
+} from './attachment.js';
+import { binaryPart, multipart, textPart } from './parts.js';
+import type { MimeNode } from './tree.js';
+
+const MAX_SUBJECT = 4000;
+const MAX_HEADER_VALUE = 4000;
+const HTML_TAG =
+  /<\/?(?:a|b|i|u|p|br|hr|span|div|strong|em|font|img|html|head|body|table|tr|td|th|h[1-6]|script|style|center|ul|ol|li)\b[^<>]*>/i;
+
+export interface BuiltMessage {
+  from: Mailbox;
+  /** To ∪ Cc ∪ Bcc, in order, before deduplication. */
+  recipients: Mailbox[];
+  headers: string[];
+  root: MimeNode;
+  messageId: string;
+}
+
+function toArray(list: AddressList | undefined): Array<Exclude<AddressList, unknown[]>> {
+  if (list === undefined) return [];
+  return Array.isArray(list) ? list : [list];
+}
+
+function mailboxes(list: AddressList | undefined, field: string, policy: Policy): Mailbox[] {
+  const items = toArray(list);
+  // Refuse floods before parsing them: 50,000 To lines are an attack, not a list.
+  if (items.length > policy.maxRecipients) {
+    throw new MailHygieneError(
+      'TOO_MANY_RECIPIENTS',
+      `${field} has ${items.length} addresses; the limit is ${policy.maxRecipients}`,
+      { field },
+    );
+  }
+  return items.map((a, i) =>
+    parseMailbox(a, Array.isArray(list) ? `${field}[${i}]` : field, { smtputf8: policy.smtputf8 }),
+  );
+}
+
+function subjectHeader(subject: string): string {
+  assertSingleLine(subject, 'subject');
+  if (subject.length > MAX_SUBJECT) {
+    throw new MailHygieneError(
+      'HEADER_TOO_LONG',
+      `subject is longer than ${MAX_SUBJECT} characters`,
+      { field: 'subject' },
+    );
+  }
+  if (HTML_TAG.test(subject)) {
+    throw new MailHygieneError(
+      'HTML_IN_SUBJECT',
+      'subject contains an HTML tag; mail clients show it literally',
+      { field: 'subject' },
+    );
+  }
+  return renderUnstructured('Subject', subject);
+}
+
+function customHeaders(headers: MessageInput['headers']): string[] {
+  if (!headers) return [];
+  const entries = Array.isArray(headers) ? headers : Object.entries(headers);
+  return entries.map(([name, value], i) => {
+    const field = Array.isArray(headers) ? `headers[${i}]` : `headers.${name}`;
+    checkCustomHeaderName(name, field);
+    assertSingleLine(value, field);
+    if (value.length > MAX_HEADER_VALUE) {
+      throw new MailHygieneError(
+        'HEADER_TOO_LONG',
+        `${field} is longer than ${MAX_HEADER_VALUE} characters`,
+        { field },
+      );
+    }
+    return renderUnstructured(name, value);
+  });
+}
+
+function listUnsubscribeHeaders(l: ListUnsubscribeInput | undefined, policy: Policy): string[] {
+  if (!l) return [];
+  const field = 'listUnsubscribe';
+  const uris: string[] = [];
+  if (l.url !== undefined) {
+    assertSingleLine(l.url, `${field}.url`, 'INVALID_LIST_UNSUBSCRIBE');
+    let u: URL;
+    try {
+      u = new URL(l.url);
+    } catch {
+      throw new MailHygieneError('INVALID_LIST_UNSUBSCRIBE', `${field}.url is not a URL`, {
+        field: `${field}.url`,
+      });
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+      throw new MailHygieneError('INVALID_LIST_UNSUBSCRIBE', `${field}.url must be http(s)`, {
+        field: `${field}.url`,
+      });
+    }
+    const href = u.href;
+    if (/[\s<>"]/.test(href) || href.length > 900) {
+      throw new MailHygieneError(
+        'INVALID_LIST_UNSUBSCRIBE',
+        `${field}.url cannot be carried in angle brackets`,
+        { field: `${field}.url` },
+      );
+    }
+    uris.push(href);
+  }
+  if (l.mailto !== undefined) {
+    const addr = l.mailto.replace(/^mailto:/i, '');
+    const m = parseMailbox(addr, `${field}.mailto`, { smtputf8: policy.smtputf8 });
+    uris.push(`mailto:${m.address}`);
+  }
+  if (uris.length === 0) {
+    throw new MailHygieneError('INVALID_LIST_UNSUBSCRIBE', `${field} needs url or mailto`, {
+      field,
+    });
+  }
+  if (l.oneClick && !uris[0]!.startsWith('https:')) {
+    throw new MailHygieneError(
+      'INVALID_LIST_UNSUBSCRIBE',
+      'one-click unsubscribe (RFC 8058) needs an https url',
+      { field: `${field}.url` },
+    );
+  }
+  const b = new HeaderBuilder('List-Unsubscribe');
+  uris.forEach((uri, i) => {
+    b.add(' ', `<${uri}>${i < uris.length - 1 ? ',' : ''}`);
+  });
+  const out = [b.toString()];
+  if (l.oneClick) out.push('List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n');
+  return out;
+}
+
+function msgIdList(name: string, ids: string[], field: string): string {
+  const b = new HeaderBuilder(name);
+  ids.forEach((id, i) => {
+    b.add(' ', parseMessageId(id, `${field}[${i}]`));
+  });
+  return b.toString();
+}
+
+function attachmentPart(a: AttachmentInput, i: number): { node: MimeNode; inlineCid: boolean } {
+  const field = `attachments[${i}]`;
+  const filename =
+    a.filename === undefined ? undefined : parseAttachmentFilename(a.filename, `${field}.filename`);
+  const cid = a.cid === undefined ? undefined : parseCid(a.cid, `${field}.cid`);
+  const ct =
+    a.contentType === undefined
+      ? { type: contentTypeFor(filename), params: [] as string[] }
+      : parseContentType(a.contentType, `${field}.contentType`);
+  const content: Uint8Array | Readable =
+    typeof a.content === 'string' ? Buffer.from(a.content, 'utf8') : a.content;
+  const params = [...ct.params];
+  if (ct.type.startsWith('text/') && !params.some((p) => p.startsWith('charset='))) {
+    if (typeof a.content === 'string') params.push('charset=utf-8');
+    else if (content instanceof Uint8Array && isUtf8(content)) params.push('charset=utf-8');
+    else {
+      throw new MailHygieneError(
+        'INVALID_ATTACHMENT',
+        `${field}: a ${ct.type} attachment needs a charset; give contentType with "; charset=…"`,
+        { field: `${field}.contentType` },
+      );
+    }
+  }
+  const disposition = a.disposition ?? (cid !== undefined ? 'inline' : 'attachment');
+  const node = binaryPart(content, {
+    contentType: ct.type,
+    typeParams: params,
+    disposition,
+    ...(filename !== undefined && { filename }),
+    ...(cid !== undefined && { cid }),
+  });
+  return { node, inlineCid: cid !== undefined && disposition === 'inline' };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+function isUtf8(b: Uint8Array): boolean {
+  try {
+    utf8.decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Builds the body tree: mixed(alternative(text, related(html, inline…)), attachments…). */
+function bodyTree(input: MessageInput, policy: Policy): MimeNode {
+  const html = input.html === undefined ? undefined : textToBytes(input.html, 'html');
+  let text = input.text === undefined ? undefined : textToBytes(input.text, 'text');
+  if (text === undefined && html !== undefined && policy.textFromHtml) {
+    text = textToBytes(htmlToText(html.toString('utf8')), 'text');
+  }
+  const attachments = (input.attachments ?? []).map(attachmentPart);
+  const inline = html ? attachments.filter((a) => a.inlineCid).map((a) => a.node) : [];
+  const others = attachments.filter((a) => !(html && a.inlineCid)).map((a) => a.node);
+  const alternatives: MimeNode[] = [];
+  if (text !== undefined && (text.length > 0 || html === undefined))
+    alternatives.push(textPart('plain', text));
+  if (html !== undefined)
+    alternatives.push(multipart('related', [textPart('html', html), ...inline]));
+  if (alternatives.length === 0 && others.length === 0) {
+    throw new MailHygieneError('NO_BODY', 'the message has no text, html or attachment', {
+      field: 'text',
+    });
+  }
+  const body = alternatives.length ? [multipart('alternative', alternatives)] : [];
+  return multipart('mixed', [...body, ...others]);
+}
+
+/** Checks every input field and builds header fields and the MIME tree. */
+export function buildMessage(input: MessageInput, policy: Policy): BuiltMessage {
+  const from = parseMailbox(input.from, 'from', { smtputf8: policy.smtputf8 });
+  const sender =
+    input.sender === undefined
+      ? undefined
+      : parseMailbox(input.sender, 'sender', { smtputf8: policy.smtputf8 });
+  const to = mailboxes(input.to, 'to', policy);
+  const cc = mailboxes(input.cc, 'cc', policy);
+  const bcc = mailboxes(input.bcc, 'bcc', policy);
+  const replyTo = mailboxes(input.replyTo, 'replyTo', policy);
+  const subject = subjectHeader(input.subject);
+  const date = input.date ?? policy.now();
+  if (Number.isNaN(date.getTime()))
+    throw new MailHygieneError('INVALID_INPUT', 'date is not a valid Date', { field: 'date' });
+  const messageId =
+    input.messageId !== undefined
+      ? parseMessageId(input.messageId, 'messageId')
+      : generateMessageId(policy.messageIdDomain ?? from.domain);
+
+  const headers: string[] = [`Date: ${formatDate(date)}\r\n`, renderAddressList('From', [from])];
+  if (sender) headers.push(renderAddressList('Sender', [sender]));
+  if (to.length) headers.push(renderAddressList('To', to));
+  if (cc.length) headers.push(renderAddressList('Cc', cc));
+  if (replyTo.length) headers.push(renderAddressList('Reply-To', replyTo));
+  headers.push(subject, `Message-ID: ${messageId}\r\n`);
+  if (input.inReplyTo !== undefined)
+    headers.push(`In-Reply-To: ${parseMessageId(input.inReplyTo, 'inReplyTo')}\r\n`);
+  if (input.references?.length)
+    headers.push(msgIdList('References', input.references, 'references'));
+  headers.push(...listUnsubscribeHeaders(input.listUnsubscribe, policy));
+  if (input.autoSubmitted) headers.push(`Auto-Submitted: ${input.autoSubmitted}\r\n`);
+  headers.push(...customHeaders(input.headers));
+  headers.push('MIME-Version: 1.0\r\n');
+
+  return {
+    from,
+    recipients: [...to, ...cc, ...bcc],
+    headers,
+    root: bodyTree(input, policy),
+    messageId,
+  };
+}
