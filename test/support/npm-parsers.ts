@@ -1,0 +1,218 @@
+/**
+ * Two independent npm parsers, postal-mime and mailparser, brought to one
+ * shape so a test can check that a message parses back to exactly what went
+ * in, in both.
+ *
+ * Both parsers are lenient (charset-less 8-bit is read as UTF-8, no defects
+ * are reported): use them to compare DECODED content; defects come from the
+ * Python judge (python-email.ts).
+ *
+ * Normalisations done here, and known differences that remain:
+ * - Line endings: both parsers turn CRLF into LF in text and html. Compare with
+ *   `toLf(input)`.
+ * - postal-mime keeps the CRLF that belongs to the next boundary delimiter
+ *   (RFC 2046 5.1.1), so text/html inside a multipart end in one extra "\n".
+ *   We strip exactly one trailing "\n" from postal-mime's text/html when the
+ *   top-level Content-Type is multipart/*; mailparser is already right.
+ * - postal-mime keeps `<…>` around Content-ID; we strip them (`cid`).
+ * - mailparser derives `text` from the HTML of an HTML-only message; we switch
+ *   that off (`skipHtmlToText`), and its resulting `''` becomes `null`.
+ *   mailparser also turns `cid:` links into data: URIs unless told not to
+ *   (`skipImageLinks`), which we do.
+ * - Remaining: an EMPTY text part reads as "\n" in mailparser; an empty html
+ *   part is `null` in mailparser. postal-mime converts CRLF to LF (and keeps
+ *   the delimiter CRLF) inside text/* ATTACHMENTS that are not base64-encoded;
+ *   mailparser returns their exact bytes.
+ */
+import { type AddressObject, type EmailAddress, simpleParser } from 'mailparser';
+import PostalMime, { type Address as PostalAddress } from 'postal-mime';
+
+export interface ParsedAddress {
+  name: string;
+  address: string;
+}
+
+export interface ParsedAttachment {
+  filename: string | null;
+  contentType: string;
+  content: Buffer;
+  /** Content-ID without angle brackets. */
+  cid: string | null;
+  disposition: string | null;
+}
+
+export interface ParsedMessage {
+  subject: string | null;
+  from: ParsedAddress[];
+  to: ParsedAddress[];
+  cc: ParsedAddress[];
+  replyTo: ParsedAddress[];
+  /** ISO 8601, or null when absent or unparseable. */
+  date: string | null;
+  /** With angle brackets, as both parsers give it. */
+  messageId: string | null;
+  /** LF line endings; null when the message has no text part. */
+  text: string | null;
+  /** LF line endings; null when the message has no html part. */
+  html: string | null;
+  attachments: ParsedAttachment[];
+}
+
+/** CRLF and bare CR to LF: how both parsers hand back text. */
+export function toLf(s: string): string {
+  return s.replace(/\r\n?/g, '\n');
+}
+
+const stripBrackets = (s: string | undefined | null): string | null =>
+  s == null ? null : s.replace(/^<(.*)>$/, '$1');
+
+const isoDate = (d: Date | string | undefined | null): string | null => {
+  if (d == null) return null;
+  const t = d instanceof Date ? d : new Date(d);
+  return Number.isNaN(t.getTime()) ? null : t.toISOString();
+};
+
+function toBuffer(c: ArrayBuffer | Uint8Array | string): Buffer {
+  if (typeof c === 'string') return Buffer.from(c, 'base64');
+  if (c instanceof Uint8Array) return Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+  return Buffer.from(new Uint8Array(c));
+}
+
+function isMultipart(raw: Buffer): boolean {
+  // top-level header block only; unfolded enough for a Content-Type check
+  const end = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
+  const head = raw.subarray(0, end < 0 ? raw.length : end).toString('latin1');
+  return /^content-type:\s*multipart\//im.test(head.replace(/\r?\n[ \t]+/g, ' '));
+}
+
+// ---------------------------------------------------------------- postal-mime
+
+function postalAddrs(list: PostalAddress[] | PostalAddress | undefined): ParsedAddress[] {
+  if (!list) return [];
+  const arr = Array.isArray(list) ? list : [list];
+  return arr.flatMap((a) =>
+    'group' in a && Array.isArray(a.group)
+      ? postalAddrs(a.group)
+      : [{ name: a.name ?? '', address: ('address' in a ? a.address : '') ?? '' }],
+  );
+}
+
+/** Parse with postal-mime into the common shape. */
+export async function parsePostal(raw: Uint8Array | string): Promise<ParsedMessage> {
+  const buf = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw);
+  const e = await PostalMime.parse(buf);
+  const trimDelimiter = isMultipart(buf);
+  const body = (s: string | undefined): string | null => {
+    if (s == null) return null;
+    const lf = toLf(s);
+    return trimDelimiter && lf.endsWith('\n') ? lf.slice(0, -1) : lf;
+  };
+  return {
+    subject: e.subject ?? null,
+    from: postalAddrs(e.from),
+    to: postalAddrs(e.to),
+    cc: postalAddrs(e.cc),
+    replyTo: postalAddrs(e.replyTo),
+    date: isoDate(e.date),
+    messageId: e.messageId ?? null,
+    text: body(e.text),
+    html: body(e.html),
+    attachments: (e.attachments ?? []).map((a) => ({
+      filename: a.filename ?? null,
+      contentType: a.mimeType,
+      content: toBuffer(a.content),
+      cid: stripBrackets(a.contentId),
+      disposition: a.disposition ?? null,
+    })),
+  };
+}
+
+// ---------------------------------------------------------------- mailparser
+
+function mpAddrs(obj: AddressObject | AddressObject[] | undefined): ParsedAddress[] {
+  if (!obj) return [];
+  const flat = (list: EmailAddress[]): ParsedAddress[] =>
+    list.flatMap((a) =>
+      a.group ? flat(a.group) : [{ name: a.name ?? '', address: a.address ?? '' }],
+    );
+  return (Array.isArray(obj) ? obj : [obj]).flatMap((o) => flat(o.value));
+}
+
+/** Parse with mailparser's simpleParser into the common shape. */
+export async function parseMailparser(raw: Uint8Array | string): Promise<ParsedMessage> {
+  const buf = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw);
+  const m = await simpleParser(buf, {
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipImageLinks: true,
+    skipTextLinks: true,
+  });
+  return {
+    subject: m.subject ?? null,
+    from: mpAddrs(m.from),
+    to: mpAddrs(m.to),
+    cc: mpAddrs(m.cc),
+    replyTo: mpAddrs(m.replyTo),
+    date: isoDate(m.date),
+    messageId: m.messageId ?? null,
+    text: m.text ? toLf(m.text) : null,
+    html: typeof m.html === 'string' ? toLf(m.html) : null,
+    attachments: m.attachments.map((a) => ({
+      filename: a.filename ?? null,
+      contentType: a.contentType,
+      content: a.content,
+      cid: stripBrackets(a.cid ?? a.contentId),
+      disposition: a.contentDisposition ?? null,
+    })),
+  };
+}
+
+/**
+ * Parse with both parsers.
+ *
+ * @example
+ * const { postal, mailparser } = await parseBoth(composed.raw);
+ * expect(parserDifferences(postal, mailparser)).toEqual([]);
+ * expect(postal.text).toBe(toLf(input.text));
+ */
+export async function parseBoth(
+  raw: Uint8Array | string,
+): Promise<{ postal: ParsedMessage; mailparser: ParsedMessage }> {
+  const [postal, mailparser] = await Promise.all([parsePostal(raw), parseMailparser(raw)]);
+  return { postal, mailparser };
+}
+
+/** Field-by-field differences between two parsed messages, as readable strings; [] when equal. */
+export function parserDifferences(a: ParsedMessage, b: ParsedMessage): string[] {
+  const out: string[] = [];
+  const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+  for (const k of [
+    'subject',
+    'from',
+    'to',
+    'cc',
+    'replyTo',
+    'date',
+    'messageId',
+    'text',
+    'html',
+  ] as const) {
+    if (!same(a[k], b[k])) out.push(`${k}: ${JSON.stringify(a[k])} ≠ ${JSON.stringify(b[k])}`);
+  }
+  if (a.attachments.length !== b.attachments.length) {
+    out.push(`attachments: ${a.attachments.length} ≠ ${b.attachments.length}`);
+  } else {
+    a.attachments.forEach((x, i) => {
+      const y = b.attachments[i]!;
+      for (const k of ['filename', 'contentType', 'cid', 'disposition'] as const) {
+        if (x[k] !== y[k]) out.push(`attachments[${i}].${k}: ${x[k]} ≠ ${y[k]}`);
+      }
+      if (!x.content.equals(y.content)) {
+        out.push(
+          `attachments[${i}].content: ${x.content.length} bytes ≠ ${y.content.length} bytes`,
+        );
+      }
+    });
+  }
+  return out;
+}
