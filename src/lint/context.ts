@@ -1,0 +1,165 @@
+/**
+ * What a rule sees: the parsed message, the options, cached derived views
+ * (decoded Subject, parsed address lists) and `report()`.
+ */
+import type { Envelope, Finding, Severity } from '../types.js';
+import { type AddressListResult, parseAddressList } from './address-list.js';
+import { decodeWords, findEncodedWords } from './encoded-words.js';
+import {
+  fieldValue,
+  type HeaderField,
+  leaves,
+  type MimePart,
+  type ParsedMessage,
+  partLabel,
+  unfold,
+} from './parse.js';
+
+export interface LintOptions {
+  /** SMTP envelope; enables the `[env]` rules. */
+  envelope?: Envelope;
+  /** Reference time for `date-skew` (default: now). */
+  now?: Date;
+  /** Only run these rule ids. */
+  rules?: string[];
+}
+
+export type Section = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'H';
+
+export interface RuleInfo {
+  /** Stable id from docs/HYGIENE-RULES.md. */
+  id: string;
+  /** Primary severity (a rule may report a sub-case at another severity). */
+  severity: Severity;
+  section: Section;
+  /** `raw`: from the bytes alone; `env`: also uses `options.envelope`. */
+  needs: ReadonlyArray<'raw' | 'env'>;
+}
+
+export interface Rule extends RuleInfo {
+  check(ctx: LintContext): void;
+}
+
+/** Declares a rule. */
+export function rule(
+  id: string,
+  severity: Severity,
+  section: Section,
+  needs: ReadonlyArray<'raw' | 'env'>,
+  check: (ctx: LintContext) => void,
+): Rule {
+  return { id, severity, section, needs, check };
+}
+
+export class LintContext {
+  readonly findings: Finding[] = [];
+  readonly now: Date;
+  private subjectCache: { text: string; field: HeaderField } | null | undefined;
+  private addrCache = new Map<HeaderField, AddressListResult>();
+
+  constructor(
+    readonly msg: ParsedMessage,
+    readonly options: LintOptions,
+  ) {
+    this.now = options.now ?? new Date();
+  }
+
+  get envelope(): Envelope | undefined {
+    return this.options.envelope;
+  }
+
+  report(r: RuleInfo, message: string, location?: string, severity: Severity = r.severity): void {
+    const f: Finding = { rule: r.id, severity, message };
+    if (location !== undefined) f.location = location;
+    this.findings.push(f);
+  }
+
+  /** Top-level header fields named `name` (case-insensitive). */
+  headers(name: string): HeaderField[] {
+    const key = name.toLowerCase();
+    return this.msg.root.headers.filter((h) => h.key === key);
+  }
+
+  first(name: string): HeaderField | undefined {
+    const key = name.toLowerCase();
+    return this.msg.root.headers.find((h) => h.key === key);
+  }
+
+  /** Unfolded, trimmed text of a field (UTF-8 when valid, else Latin-1). */
+  value(field: HeaderField): string {
+    return fieldValue(this.msg, field);
+  }
+
+  /** Unfolded field body as a binary string (one char per octet). */
+  raw(field: HeaderField): string {
+    return unfold(this.msg, field);
+  }
+
+  /** `header Subject (line 3)`, or `part 1.2 header Content-Type (line 40)`. */
+  loc(field: HeaderField, part?: MimePart): string {
+    const prefix = part && part.path !== '' ? `${partLabel(part)} ` : '';
+    return `${prefix}header ${field.name} (line ${field.line})`;
+  }
+
+  /** The first Subject, RFC 2047-decoded. */
+  subject(): { text: string; field: HeaderField } | null {
+    if (this.subjectCache === undefined) {
+      const field = this.first('subject');
+      this.subjectCache = field ? { text: decodeWords(this.value(field)), field } : null;
+    }
+    return this.subjectCache;
+  }
+
+  /** Parsed address list of one field. */
+  addresses(field: HeaderField): AddressListResult {
+    let r = this.addrCache.get(field);
+    if (!r) {
+      r = parseAddressList(this.value(field));
+      this.addrCache.set(field, r);
+    }
+    return r;
+  }
+
+  /** All mailboxes of all top-level fields named `name`. */
+  mailboxes(name: string) {
+    return this.headers(name).flatMap((f) => this.addresses(f).mailboxes);
+  }
+
+  /** Leaf parts. */
+  leaves(): MimePart[] {
+    return leaves(this.msg);
+  }
+
+  /** Decoded text of a display name or phrase. */
+  decode(s: string): string {
+    return decodeWords(s, findEncodedWords(s));
+  }
+
+  /** Auto-Submitted value other than `no`, lower-case; '' when absent or `no`. */
+  autoSubmitted(): string {
+    const f = this.first('auto-submitted');
+    const v = f ? this.value(f).toLowerCase().replace(/;.*$/, '').trim() : '';
+    return v === 'no' ? '' : v;
+  }
+}
+
+/** Lower-case domain of an address, '' when there is none. */
+export function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at === -1
+    ? ''
+    : address
+        .slice(at + 1)
+        .replace(/[>\s]+$/, '')
+        .toLowerCase();
+}
+
+const TWO_LEVEL = /\.(?:co|com|org|net|ac|gov|edu|ne|or)\.[a-z]{2}$/;
+
+/** Organisational domain, approximated (last two labels, three under `co.uk`-style suffixes). */
+export function orgDomain(domain: string): string {
+  const d = domain.toLowerCase().replace(/\.$/, '');
+  const labels = d.split('.');
+  const keep = TWO_LEVEL.test(d) ? 3 : 2;
+  return labels.slice(-keep).join('.');
+}

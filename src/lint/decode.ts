@@ -1,0 +1,163 @@
+/**
+ * Lazy decoding helpers for rules: transfer encodings (QP, base64) and
+ * charsets. Nothing here runs unless a rule asks, so linting a message with a
+ * large attachment never decodes the attachment.
+ */
+import { createRequire } from 'node:module';
+import { TextDecoder } from 'node:util';
+
+/** Bytes as a binary string, one char per octet (keeps 8-bit bytes visible). */
+export function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+/** True when any octet is ≥ 0x80. */
+export function has8bit(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+  for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return true;
+  return false;
+}
+
+/** True when a binary string has a char ≥ 0x80. */
+export function has8bitString(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return true;
+  return false;
+}
+
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
+
+/** Strict UTF-8 validity (overlongs, surrogates and truncated sequences are invalid). */
+export function isValidUtf8(bytes: Uint8Array): boolean {
+  try {
+    utf8Fatal.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Header bytes as text: UTF-8 when valid, else Latin-1 (so every byte stays visible). */
+export function headerText(binary: string): string {
+  if (!has8bitString(binary)) return binary;
+  const bytes = Buffer.from(binary, 'latin1');
+  return isValidUtf8(bytes) ? bytes.toString('utf8') : binary;
+}
+
+const HEX = /^[0-9A-Fa-f]{2}$/;
+
+/** Decodes quoted-printable tolerantly (bad escapes stay literal). */
+export function decodeQuotedPrintable(bytes: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(bytes.length);
+  let o = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (c !== 0x3d) {
+      out[o++] = c;
+      continue;
+    }
+    // Soft line break: '=' followed by optional whitespace and a line end.
+    let j = i + 1;
+    while (j < bytes.length && (bytes[j] === 0x20 || bytes[j] === 0x09)) j++;
+    if (j < bytes.length && (bytes[j] === 0x0d || bytes[j] === 0x0a)) {
+      i = bytes[j] === 0x0d && bytes[j + 1] === 0x0a ? j + 1 : j;
+      continue;
+    }
+    if (j >= bytes.length) break;
+    const hex = String.fromCharCode(bytes[i + 1] ?? 0, bytes[i + 2] ?? 0);
+    if (HEX.test(hex)) {
+      out[o++] = Number.parseInt(hex, 16);
+      i += 2;
+    } else out[o++] = c;
+  }
+  return out.subarray(0, o);
+}
+
+/** Decodes base64, ignoring line breaks and stray characters (as receivers do). */
+export function decodeBase64(bytes: Uint8Array): Buffer {
+  return Buffer.from(latin1(bytes), 'base64');
+}
+
+/** Decodes a transfer-encoded body. Unknown encodings are returned as-is. */
+export function decodeTransfer(bytes: Uint8Array, cte: string | undefined): Buffer {
+  const enc = (cte ?? '').toLowerCase();
+  if (enc === 'base64') return decodeBase64(bytes);
+  if (enc === 'quoted-printable') return decodeQuotedPrintable(bytes);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Charset labels that are placeholders or evasion vectors, never real text charsets. */
+export const BAD_CHARSETS = new Set([
+  'default',
+  'unknown',
+  'unknown-8bit',
+  'x-unknown',
+  'x-user-defined',
+  'utf-7',
+  'unicode-1-1-utf-7',
+  'csunicode11utf7',
+]);
+
+let iconv: { encodingExists(e: string): boolean; decode(b: Buffer, e: string): string } | undefined;
+function loadIconv() {
+  // Loaded only for labels TextDecoder does not know: keeps the common path cheap.
+  iconv ??= createRequire(import.meta.url)('iconv-lite');
+  return iconv!;
+}
+
+const decoders = new Map<string, TextDecoder | null>();
+function decoderFor(label: string): TextDecoder | null {
+  let d = decoders.get(label);
+  if (d === undefined) {
+    try {
+      d = new TextDecoder(label, { fatal: true });
+    } catch {
+      d = null;
+    }
+    decoders.set(label, d);
+  }
+  return d;
+}
+
+/** True when `charset` names a real, decodable charset (not a placeholder, not UTF-7). */
+export function isKnownCharset(charset: string): boolean {
+  const label = charset.trim().toLowerCase();
+  if (label === '' || BAD_CHARSETS.has(label)) return false;
+  if (decoderFor(label)) return true;
+  try {
+    return loadIconv().encodingExists(label);
+  } catch {
+    return false;
+  }
+}
+
+export interface DecodedText {
+  text: string;
+  /** False when the bytes are not valid in the declared charset. */
+  valid: boolean;
+  /** False when the charset label is unknown (text is then Latin-1). */
+  known: boolean;
+}
+
+/**
+ * Decodes bytes in a charset. `us-ascii` is strict: 8-bit bytes make it invalid.
+ *
+ * @example decodeCharset(Buffer.from('caf\xc3\xa9', 'latin1'), 'utf-8').text // 'café'
+ */
+export function decodeCharset(bytes: Uint8Array, charset: string | undefined): DecodedText {
+  const label = (charset ?? 'us-ascii').trim().toLowerCase();
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (label === 'us-ascii' || label === 'ascii') {
+    return { text: buf.toString('latin1'), valid: !has8bit(buf), known: true };
+  }
+  if (BAD_CHARSETS.has(label)) return { text: buf.toString('latin1'), valid: true, known: false };
+  const d = decoderFor(label);
+  if (d) {
+    try {
+      return { text: d.decode(buf), valid: true, known: true };
+    } catch {
+      return { text: new TextDecoder(label).decode(buf), valid: false, known: true };
+    }
+  }
+  if (isKnownCharset(label))
+    return { text: loadIconv().decode(buf, label), valid: true, known: true };
+  return { text: buf.toString('latin1'), valid: true, known: false };
+}

@@ -1,0 +1,58 @@
+/**
+ * `lint()`: judges raw message bytes against the rule catalogue
+ * (docs/HYGIENE-RULES.md). The composer's self-check runs the same rules.
+ */
+import type { LintReport } from '../types.js';
+import { LintContext, type LintOptions, type RuleInfo } from './context.js';
+import { type ParsedMessage, parseMessage } from './parse.js';
+import { allRules } from './rules/index.js';
+
+export type { LintOptions, RuleInfo } from './context.js';
+export type { HeaderField, MimePart, ParsedMessage } from './parse.js';
+export { parseMessage } from './parse.js';
+
+/** Every rule: id, primary severity, catalogue section, and whether it needs the envelope. */
+export const rules: readonly RuleInfo[] = Object.freeze(
+  allRules.map(({ id, severity, section, needs }) =>
+    Object.freeze({ id, severity, section, needs }),
+  ),
+);
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+/**
+ * Lints a raw message (bytes as they would go on the wire).
+ *
+ * @example
+ * ```ts
+ * const report = lint(fs.readFileSync('mail.eml'), { envelope: { from: 'www-data@localhost', to: ['a@b.example'] } })
+ * if (report.errors > 0) for (const f of report.findings) console.log(f.rule, f.message)
+ * ```
+ */
+export function lint(
+  raw: Uint8Array | string | ParsedMessage,
+  options: LintOptions = {},
+): LintReport {
+  const msg = isParsed(raw) ? raw : parseMessage(raw);
+  const ctx = new LintContext(msg, options);
+  const only = options.rules ? new Set(options.rules) : undefined;
+  for (const r of allRules) {
+    if (only && !only.has(r.id)) continue;
+    r.check(ctx);
+  }
+  const findings = ctx.findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i)
+    .map((x) => x.f);
+  let errors = 0;
+  let warnings = 0;
+  for (const f of findings) {
+    if (f.severity === 'error') errors++;
+    else if (f.severity === 'warning') warnings++;
+  }
+  return { findings, errors, warnings };
+}
+
+function isParsed(x: unknown): x is ParsedMessage {
+  return typeof x === 'object' && x !== null && 'root' in x && 'lineStarts' in x;
+}

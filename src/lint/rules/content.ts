@@ -1,0 +1,317 @@
+/** E (content). HTML/text structure, empty bodies, attachments, format=flowed. */
+import { isAscii } from 'node:buffer';
+import { type LintContext, type Rule, rule } from '../context.js';
+import { has8bitString } from '../decode.js';
+import { parseParams } from '../mime-params.js';
+import { bodyText, decodedBody, type MimePart, partLabel } from '../parse.js';
+import { confusable } from './addresses.js';
+
+function hdr(part: MimePart, key: string) {
+  return part.headers.find((h) => h.key === key);
+}
+function isAttachment(ctx: LintContext, part: MimePart): boolean {
+  const cd = hdr(part, 'content-disposition');
+  return cd !== undefined && /^\s*attachment/i.test(ctx.raw(cd));
+}
+/** Text/HTML leaves that are message bodies, not attached files. */
+function bodyLeaves(ctx: LintContext, type: string): MimePart[] {
+  return ctx.leaves().filter((p) => p.mediaType === type && !isAttachment(ctx, p));
+}
+function text(ctx: LintContext, part: MimePart): string {
+  return bodyText(ctx.msg, part).text;
+}
+
+/** Visible text of HTML: scripts, styles and tags removed, a few entities decoded. */
+export function htmlToPlain(html: string): string {
+  return html
+    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/&amp;/gi, '&')
+    .replace(/&lt;/gi, '<')
+    .replace(/&gt;/gi, '>')
+    .replace(/&quot;/gi, '"')
+    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)));
+}
+
+const HTML_MARKUP = /<(?:html|body|br|p|div|table|a\s+href)\b[^>]*>/i;
+
+const htmlOnly = rule('html-only', 'warning', 'E', ['raw'], (ctx) => {
+  const html = bodyLeaves(ctx, 'text/html');
+  if (html.length === 0 || bodyLeaves(ctx, 'text/plain').length > 0) return;
+  ctx.report(
+    htmlOnly,
+    'The message has HTML but no text/plain alternative, which spam filters score (MIME_HTML_ONLY). Add a plain-text rendering and send both as multipart/alternative (text first).',
+    partLabel(html[0]!),
+  );
+});
+
+const htmlWithoutMime = rule('html-without-mime', 'error', 'E', ['raw'], (ctx) => {
+  for (const part of bodyLeaves(ctx, 'text/plain')) {
+    const sample = text(ctx, part).slice(0, 65536);
+    if (HTML_MARKUP.test(sample)) {
+      ctx.report(
+        htmlWithoutMime,
+        `HTML markup in a body ${part.contentType ? 'declared text/plain' : 'without Content-Type (text/plain by default)'}; recipients see raw tags. Declare "Content-Type: text/html; charset=utf-8" with MIME-Version and add a text/plain alternative.`,
+        partLabel(part),
+      );
+    }
+  }
+});
+
+function children(part: MimePart) {
+  return part.children;
+}
+
+const alternativeStructure = rule('alternative-structure', 'warning', 'E', ['raw'], (ctx) => {
+  for (const alt of ctx.msg.parts.filter((p) => p.mediaType === 'multipart/alternative')) {
+    const kids = children(alt);
+    const loc = partLabel(alt);
+    if (kids.length === 1) {
+      ctx.report(
+        alternativeStructure,
+        'multipart/alternative has only one part; send that part alone or add the missing alternative.',
+        loc,
+      );
+    }
+    const types = kids.map((k) => k.mediaType);
+    const plain = types.indexOf('text/plain');
+    const html = types.findIndex((t) => t === 'text/html' || t === 'multipart/related');
+    if (plain !== -1 && html !== -1 && html < plain) {
+      ctx.report(
+        alternativeStructure,
+        'text/html comes before text/plain; the last alternative is the preferred one (RFC 2046 §5.1.4). Put text/plain first.',
+        loc,
+      );
+    }
+    const odd = kids.filter(
+      (k) =>
+        !k.mediaType.startsWith('text/') &&
+        k.mediaType !== 'multipart/related' &&
+        k.mediaType !== 'multipart/mixed',
+    );
+    if (odd.length > 0) {
+      ctx.report(
+        alternativeStructure,
+        `multipart/alternative contains ${odd.map((k) => k.mediaType).join(', ')}; attachments belong in multipart/mixed around the alternative.`,
+        loc,
+      );
+    }
+  }
+});
+
+function words(s: string): Set<string> {
+  return new Set((s.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? []).slice(0, 5000));
+}
+function hosts(s: string): Set<string> {
+  return new Set([...s.matchAll(/https?:\/\/([^/\s"'<>?#]+)/gi)].map((m) => m[1]!.toLowerCase()));
+}
+
+const partsDiffer = rule('alternative-parts-differ', 'warning', 'E', ['raw'], (ctx) => {
+  for (const alt of ctx.msg.parts.filter((p) => p.mediaType === 'multipart/alternative')) {
+    const plain = alt.children.find((k) => k.mediaType === 'text/plain');
+    const htmlPart =
+      alt.children.find((k) => k.mediaType === 'text/html') ??
+      alt.children
+        .find((k) => k.mediaType === 'multipart/related')
+        ?.children.find((k) => k.mediaType === 'text/html');
+    if (!plain || !htmlPart) continue;
+    const t = text(ctx, plain);
+    const htmlSrc = text(ctx, htmlPart);
+    const h = htmlToPlain(htmlSrc);
+    if (
+      /(does not|doesn't|cannot|can't) (support|display) html|html[- ]capable|view (this|it) in (a|your) (web )?browser/i.test(
+        t,
+      ) &&
+      t.length < 400
+    ) {
+      ctx.report(
+        partsDiffer,
+        'The text/plain part is only a "your client does not support HTML" notice. Put the real message text in it (MPART_ALT_DIFF).',
+        partLabel(plain),
+      );
+      continue;
+    }
+    const a = words(t);
+    const b = words(h);
+    const small = Math.min(a.size, b.size);
+    let common = 0;
+    for (const w of a) if (b.has(w)) common++;
+    if (small >= 3 && common / small < 0.5) {
+      ctx.report(
+        partsDiffer,
+        `The text and HTML alternatives share only ${common} of ${small} words; they should carry the same content (MPART_ALT_DIFF). Generate the text part from the HTML.`,
+        partLabel(alt),
+      );
+      continue;
+    }
+    const th = hosts(t);
+    const missing = [...hosts(htmlSrc)].filter((x) => !th.has(x));
+    if (missing.length > 0) {
+      ctx.report(
+        partsDiffer,
+        `The HTML links to ${missing.slice(0, 3).join(', ')}, which the text part does not mention; keep the link sets equal.`,
+        partLabel(alt),
+      );
+    }
+  }
+});
+
+const htmlInSubject = rule('html-in-subject', 'warning', 'E', ['raw'], (ctx) => {
+  const s = ctx.subject();
+  if (!s) return;
+  if (/<\/?[a-z][a-z0-9]*(?:\s[^>]*)?\/?>|&(?:#\d+|#x[0-9a-f]+|[a-z]{2,8});/i.test(s.text)) {
+    ctx.report(
+      htmlInSubject,
+      'Subject contains HTML tags or entities; it is plain text. Strip the tags and decode entities before encoding the subject.',
+      ctx.loc(s.field),
+    );
+  }
+});
+
+const emptyBody = rule('empty-body', 'warning', 'E', ['raw'], (ctx) => {
+  const leaves = ctx.leaves();
+  if (leaves.some((p) => !p.mediaType.startsWith('text/') || isAttachment(ctx, p))) return;
+  for (const p of leaves) {
+    const t = text(ctx, p);
+    if ((p.mediaType === 'text/html' ? htmlToPlain(t) : t).trim() !== '') return;
+  }
+  ctx.report(
+    emptyBody,
+    'The message has no text and no attachment; empty mail is scored as spam. Add the content (or do not send it).',
+    'message',
+  );
+});
+
+const missingDisposition = rule(
+  'attachment-missing-disposition',
+  'warning',
+  'E',
+  ['raw'],
+  (ctx) => {
+    const byPath = new Map(ctx.msg.parts.map((p) => [p.path, p]));
+    for (const part of ctx.leaves()) {
+      const t = part.mediaType;
+      if (t.startsWith('text/') || t.startsWith('message/') || hdr(part, 'content-disposition'))
+        continue;
+      const parent = byPath.get(
+        part.path.includes('.') ? part.path.slice(0, part.path.lastIndexOf('.')) : '',
+      );
+      if (
+        t.startsWith('image/') &&
+        hdr(part, 'content-id') &&
+        parent?.mediaType === 'multipart/related'
+      )
+        continue;
+      ctx.report(
+        missingDisposition,
+        `${t} has no Content-Disposition; add "Content-Disposition: attachment; filename=…" (or inline with a Content-ID for embedded images) (RFC 2183).`,
+        partLabel(part),
+      );
+    }
+  },
+);
+
+const EXEC =
+  /\.(exe|scr|bat|cmd|com|pif|vbs|vbe|js|jse|wsf|wsh|hta|msi|msp|jar|ps1|lnk|reg|cpl|iso|img)$/i;
+const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+
+const filenameUnsafe = rule('attachment-filename-unsafe', 'error', 'E', ['raw'], (ctx) => {
+  for (const part of ctx.msg.parts) {
+    for (const key of ['content-disposition', 'content-type']) {
+      const h = hdr(part, key);
+      if (!h) continue;
+      // Content-Disposition parameters parse like Content-Type ones.
+      const parsed = key === 'content-type' ? part.contentType : parseParams(ctx.raw(h));
+      if (!parsed) continue;
+      const pname = key === 'content-type' ? 'name' : 'filename';
+      const raws = parsed.raw.filter((r) => r.name === pname || r.name.startsWith(`${pname}*`));
+      for (const r of raws) {
+        if (!r.name.includes('*') && has8bitString(r.value)) {
+          ctx.report(
+            filenameUnsafe,
+            `${pname} has raw 8-bit octets; encode it with RFC 2231 (${pname}*=UTF-8''…).`,
+            ctx.loc(h, part),
+          );
+        }
+        if (/[\r\n\t\x00-\x1f\x7f]/.test(r.value)) {
+          ctx.report(
+            filenameUnsafe,
+            `${pname} contains a control character (CR, LF, TAB or DEL); reject or encode the file name.`,
+            ctx.loc(h, part),
+          );
+        }
+        if (r.junk !== '') {
+          ctx.report(
+            filenameUnsafe,
+            `Text follows the quoted ${pname} ("…${r.junk.slice(0, 20)}"): an unescaped " or \\ in the name. Escape it or use RFC 2231.`,
+            ctx.loc(h, part),
+          );
+        }
+      }
+      const name = parsed.params.get(pname);
+      if (name === undefined) continue;
+      const problems: string[] = [];
+      if (/[/\\]|^\.\.|^[A-Za-z]:/.test(name)) problems.push('path components');
+      const c = confusable(name);
+      if (c) problems.push(c);
+      if (/\.[a-z0-9]{2,4}\.[a-z0-9]{2,4}$/i.test(name) && EXEC.test(name))
+        problems.push('a double extension');
+      else if (EXEC.test(name)) problems.push('an executable extension');
+      if (RESERVED.test(name.trim())) problems.push('a Windows reserved name');
+      if (problems.length > 0) {
+        ctx.report(
+          filenameUnsafe,
+          `File name "${name}" has ${problems.join(', ')}; receivers block or mis-save it. Use a plain base name.`,
+          ctx.loc(h, part),
+          'warning',
+        );
+      }
+    }
+  }
+});
+
+const formatFlowed = rule('format-flowed-invalid', 'info', 'E', ['raw'], (ctx) => {
+  for (const part of bodyLeaves(ctx, 'text/plain')) {
+    const body = decodedBody(ctx.msg, part);
+    if (body.length > 1_000_000) continue;
+    const lines = bodyText(ctx.msg, part).text.split(/\r?\n/);
+    const flowed = part.contentType?.params.get('format')?.toLowerCase() === 'flowed';
+    if (flowed) {
+      const problems: string[] = [];
+      if (lines.some((l) => l.startsWith('From ')))
+        problems.push('a line starting with "From " is not space-stuffed');
+      if (lines.some((l) => l.length > 78)) problems.push('lines exceed 78 characters');
+      const delsp = part.contentType?.params.get('delsp')?.toLowerCase() === 'yes';
+      if (delsp && isAscii(body)) problems.push('DelSp=yes is used for non-CJK text');
+      if (problems.length > 0) {
+        ctx.report(
+          formatFlowed,
+          `format=flowed text: ${problems.join('; ')} (RFC 3676 §4).`,
+          partLabel(part),
+        );
+      }
+    } else if (lines.length >= 5) {
+      const trailing = lines.filter((l) => / $/.test(l)).length;
+      if (trailing / lines.length > 0.3) {
+        ctx.report(
+          formatFlowed,
+          `${trailing} of ${lines.length} lines end in spaces, which relays may strip; trim them or declare format=flowed.`,
+          partLabel(part),
+        );
+      }
+    }
+  }
+});
+
+export const contentRules: Rule[] = [
+  htmlOnly,
+  htmlWithoutMime,
+  alternativeStructure,
+  partsDiffer,
+  htmlInSubject,
+  emptyBody,
+  missingDisposition,
+  filenameUnsafe,
+  formatFlowed,
+];

@@ -1,0 +1,401 @@
+/** E. MIME structure, charsets and transfer encodings. */
+import { isAscii } from 'node:buffer';
+import { type LintContext, type Rule, rule } from '../context.js';
+import { isKnownCharset } from '../decode.js';
+import { findEncodedWords } from '../encoded-words.js';
+import type { ParamProblem } from '../mime-params.js';
+import { bodyBytes, bodyText, decodedBody, type MimePart, partLabel } from '../parse.js';
+
+function hdr(part: MimePart, key: string) {
+  return part.headers.find((h) => h.key === key);
+}
+function where(ctx: LintContext, part: MimePart, key: string): string {
+  const h = hdr(part, key);
+  return h ? ctx.loc(h, part) : partLabel(part);
+}
+function isText(part: MimePart): boolean {
+  return part.mediaType.startsWith('text/') && part.children.length === 0;
+}
+function isAttachment(ctx: LintContext, part: MimePart): boolean {
+  const cd = hdr(part, 'content-disposition');
+  return cd !== undefined && /^\s*attachment/i.test(ctx.raw(cd));
+}
+
+const missingMimeVersion = rule('missing-mime-version', 'error', 'E', ['raw'], (ctx) => {
+  if (ctx.first('mime-version')) return;
+  const ct = ctx.first('content-type') ?? ctx.first('content-transfer-encoding');
+  if (ct) {
+    ctx.report(
+      missingMimeVersion,
+      `${ct.name} is present but MIME-Version is not; add "MIME-Version: 1.0" (RFC 2045 §4).`,
+      ctx.loc(ct),
+    );
+  }
+});
+
+const mimeVersionInvalid = rule('mime-version-invalid', 'error', 'E', ['raw'], (ctx) => {
+  for (const f of ctx.headers('mime-version')) {
+    const v = ctx
+      .value(f)
+      .replace(/\([^)]*\)/g, '')
+      .replace(/\s+/g, '');
+    if (v !== '1.0')
+      ctx.report(
+        mimeVersionInvalid,
+        `MIME-Version is "${ctx.value(f)}"; it must be exactly "1.0" (RFC 2045 §4).`,
+        ctx.loc(f),
+      );
+    if (f.name !== 'MIME-Version') {
+      ctx.report(
+        mimeVersionInvalid,
+        `Field name spelled "${f.name}"; legal, but a ratware fingerprint. Write "MIME-Version".`,
+        ctx.loc(f),
+        'info',
+      );
+    }
+  }
+});
+
+const missingCharset = rule('missing-charset', 'warning', 'E', ['raw'], (ctx) => {
+  for (const part of ctx.leaves()) {
+    if (!isText(part) || part.contentType?.params.has('charset')) continue;
+    const body = decodedBody(ctx.msg, part);
+    if (!isAscii(body)) {
+      ctx.report(
+        missingCharset,
+        `${part.mediaType} has 8-bit content but no charset, so receivers read it as US-ASCII (mojibake). Declare the charset, e.g. "Content-Type: ${part.mediaType}; charset=utf-8".`,
+        where(ctx, part, 'content-type'),
+        'error',
+      );
+    } else if (part.contentType && part.cte && part.cte !== '7bit' && body.length > 0) {
+      ctx.report(
+        missingCharset,
+        `${part.mediaType} declares no charset; add "charset=utf-8" (or us-ascii) explicitly.`,
+        where(ctx, part, 'content-type'),
+      );
+    }
+  }
+});
+
+const charsetMismatch = rule('charset-mismatch', 'error', 'E', ['raw'], (ctx) => {
+  for (const part of ctx.leaves()) {
+    const cs = part.contentType?.params.get('charset')?.toLowerCase();
+    if (!isText(part) || !cs) continue;
+    const body = decodedBody(ctx.msg, part);
+    if ((cs === 'us-ascii' || cs === 'ascii') && !isAscii(body)) {
+      ctx.report(
+        charsetMismatch,
+        'charset=us-ascii is declared but the content has 8-bit octets. Declare the real charset (utf-8 when the bytes are valid UTF-8).',
+        where(ctx, part, 'content-type'),
+      );
+    } else if (
+      (cs === 'utf-8' || cs === 'utf8') &&
+      !isAscii(body) &&
+      !bodyText(ctx.msg, part).valid
+    ) {
+      ctx.report(
+        charsetMismatch,
+        'charset=utf-8 is declared but the content is not valid UTF-8 (probably windows-1252/ISO-8859-1). Convert the text to UTF-8 or declare its real charset.',
+        where(ctx, part, 'content-type'),
+      );
+    }
+    if (part.mediaType === 'text/html') {
+      const head = body.toString('latin1', 0, Math.min(body.length, 4096));
+      const meta = /<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_:.-]+)/i
+        .exec(head)?.[1]
+        ?.toLowerCase();
+      const norm = (s: string) => s.replace(/^utf8$/, 'utf-8').replace(/^latin-?1$/, 'iso-8859-1');
+      if (meta && norm(meta) !== norm(cs)) {
+        ctx.report(
+          charsetMismatch,
+          `HTML <meta charset="${meta}"> differs from the MIME charset ${cs}; make them agree.`,
+          where(ctx, part, 'content-type'),
+          'info',
+        );
+      }
+    }
+  }
+});
+
+const charsetUnknown = rule('charset-unknown-or-utf7', 'warning', 'E', ['raw'], (ctx) => {
+  for (const part of ctx.msg.parts) {
+    const cs = part.contentType?.params.get('charset');
+    if (cs !== undefined && !isKnownCharset(cs)) {
+      ctx.report(
+        charsetUnknown,
+        `charset "${cs}" is ${/utf-?7/i.test(cs) ? 'UTF-7, a filter-evasion vector' : 'not a registered charset'}. Use utf-8.`,
+        where(ctx, part, 'content-type'),
+      );
+    }
+    for (const h of part.headers) {
+      const raw = ctx.raw(h);
+      if (!raw.includes('=?')) continue;
+      for (const w of findEncodedWords(raw)) {
+        const c = w.charset.replace(/\*.*$/, '');
+        if (c && !isKnownCharset(c)) {
+          ctx.report(
+            charsetUnknown,
+            `Encoded-word charset "${c}" is not a registered charset. Use UTF-8.`,
+            ctx.loc(h, part),
+          );
+          break;
+        }
+      }
+    }
+  }
+});
+
+const cte7bit = rule('cte-7bit-with-8bit-data', 'error', 'E', ['raw'], (ctx) => {
+  for (const part of ctx.leaves()) {
+    if (part.cte !== undefined && part.cte !== '7bit') continue;
+    if (!isAscii(bodyBytes(ctx.msg, part))) {
+      ctx.report(
+        cte7bit,
+        `The body has 8-bit octets but its transfer encoding is ${part.cte ? '7bit' : '7bit by default (no Content-Transfer-Encoding)'}. Declare "Content-Transfer-Encoding: 8bit" (with 8BITMIME) or re-encode as quoted-printable.`,
+        where(ctx, part, 'content-transfer-encoding'),
+      );
+    }
+  }
+});
+
+const IDENTITY = new Set(['7bit', '8bit', 'binary']);
+const KNOWN_CTE = new Set([...IDENTITY, 'quoted-printable', 'base64']);
+const cteInvalid = rule('cte-invalid', 'error', 'E', ['raw'], (ctx) => {
+  for (const part of ctx.msg.parts) {
+    const h = hdr(part, 'content-transfer-encoding');
+    if (!h || part.cte === undefined) continue;
+    if (!KNOWN_CTE.has(part.cte) && !part.cte.startsWith('x-')) {
+      ctx.report(
+        cteInvalid,
+        `Content-Transfer-Encoding "${ctx.value(h)}" is not 7bit, 8bit, binary, quoted-printable or base64${part.cte === 'raw' ? ' ("raw" is a known ratware value)' : ''}. Use one of those.`,
+        ctx.loc(h, part),
+      );
+    } else if (
+      (part.mediaType.startsWith('multipart/') || part.mediaType === 'message/rfc822') &&
+      !IDENTITY.has(part.cte)
+    ) {
+      ctx.report(
+        cteInvalid,
+        `${part.mediaType} must not be ${part.cte}-encoded (RFC 2045 §6.4); encode the leaf parts instead and use 7bit/8bit here.`,
+        ctx.loc(h, part),
+      );
+    }
+    if (/^[78]B/.test(ctx.value(h)))
+      ctx.report(
+        cteInvalid,
+        `"${ctx.value(h)}": write it lower-case ("${part.cte}"); mixed case is a fingerprint.`,
+        ctx.loc(h, part),
+        'info',
+      );
+  }
+});
+
+const B64_ALPHABET = (() => {
+  const t = new Uint8Array(256);
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')
+    t[c.charCodeAt(0)] = 1;
+  t[0x3d] = 2; // '='
+  t[0x0d] = 3;
+  t[0x0a] = 4;
+  return t;
+})();
+
+/** Problems of a base64 body: long lines, foreign characters, bad padding. One tight pass. */
+export function checkBase64(b: Uint8Array): string[] {
+  const problems: string[] = [];
+  let lineLen = 0;
+  let maxLen = 0;
+  let foreign = -1;
+  let count = 0;
+  let pads = 0;
+  let dataAfterPad = false;
+  for (let i = 0; i < b.length; i++) {
+    const t = B64_ALPHABET[b[i]!]!;
+    if (t === 1) {
+      if (pads > 0) dataAfterPad = true;
+      count++;
+      lineLen++;
+    } else if (t === 4) {
+      if (lineLen > maxLen) maxLen = lineLen;
+      lineLen = 0;
+    } else if (t === 2) {
+      pads++;
+      count++;
+      lineLen++;
+    } else if (t !== 3) {
+      lineLen++;
+      if (foreign === -1) foreign = b[i]!;
+    }
+  }
+  if (lineLen > maxLen) maxLen = lineLen;
+  if (maxLen > 78) problems.push(`a base64 line is ${maxLen} characters (max 76)`);
+  if (foreign !== -1)
+    problems.push(
+      `character 0x${foreign.toString(16).padStart(2, '0')} is outside the base64 alphabet`,
+    );
+  if (count % 4 !== 0 || pads > 2 || dataAfterPad)
+    problems.push('the padding is wrong (data after "=" or length not a multiple of 4)');
+  return problems;
+}
+
+/** Problems of a quoted-printable body: long lines, bad =XX, trailing whitespace. */
+export function checkQuotedPrintable(b: Uint8Array): string[] {
+  const problems = new Set<string>();
+  const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+  for (const line of text.split(/\r?\n/)) {
+    // Receivers tolerate 77–78 (a soft-break "=" after 76 is a common off-by-one; SA tests > 78).
+    if (line.length > 78) problems.add(`an encoded line is ${line.length} characters (max 76)`);
+    if (/[ \t]$/.test(line)) problems.add('a line ends in unencoded whitespace (write =20 or =09)');
+    for (let i = line.indexOf('='); i !== -1; i = line.indexOf('=', i + 1)) {
+      if (i === line.length - 1) break; // soft line break
+      if (!/^[0-9A-F]{2}$/.test(line.slice(i + 1, i + 3))) {
+        problems.add(
+          /^[0-9a-f]{2}$/i.test(line.slice(i + 1, i + 3))
+            ? 'an =xx escape uses lower-case hex'
+            : `"${line.slice(i, i + 3)}" is not a valid =XX escape`,
+        );
+        break;
+      }
+    }
+  }
+  return [...problems];
+}
+
+function maxLineLength(ctx: LintContext, part: MimePart): number {
+  const b = ctx.msg.bytes;
+  let max = 0;
+  let pos = part.bodyStart;
+  while (pos < part.bodyEnd) {
+    let lf = b.indexOf(0x0a, pos);
+    if (lf === -1 || lf > part.bodyEnd) lf = part.bodyEnd;
+    const len = lf - pos - (b[lf - 1] === 0x0d ? 1 : 0);
+    if (len > max) max = len;
+    pos = lf + 1;
+  }
+  return max;
+}
+
+const encodedLineSyntax = rule('encoded-line-syntax', 'error', 'E', ['raw'], (ctx) => {
+  for (const part of ctx.leaves()) {
+    if (part.cte !== 'base64' && part.cte !== 'quoted-printable') continue;
+    const body = bodyBytes(ctx.msg, part);
+    const problems = part.cte === 'base64' ? checkBase64(body) : checkQuotedPrintable(body);
+    if (problems.length > 0) {
+      ctx.report(
+        encodedLineSyntax,
+        `${part.cte} body: ${problems.join('; ')} (RFC 2045 §6.7/§6.8). Re-encode the part.`,
+        where(ctx, part, 'content-transfer-encoding'),
+      );
+    } else if (maxLineLength(ctx, part) > 76) {
+      ctx.report(
+        encodedLineSyntax,
+        `${part.cte} lines are up to ${maxLineLength(ctx, part)} characters; RFC 2045 allows 76 (including a soft-break "="). Receivers tolerate it; encoders should not produce it.`,
+        where(ctx, part, 'content-transfer-encoding'),
+        'info',
+      );
+    }
+  }
+});
+
+const needlessBase64 = rule('needless-base64-text', 'info', 'E', ['raw'], (ctx) => {
+  for (const part of ctx.leaves()) {
+    if (!isText(part) || part.cte !== 'base64' || isAttachment(ctx, part)) continue;
+    if (isAscii(decodedBody(ctx.msg, part))) {
+      ctx.report(
+        needlessBase64,
+        `${part.mediaType} is base64-encoded although it is plain ASCII (hides text from filters: MIME_BASE64_TEXT). Use 7bit or quoted-printable.`,
+        where(ctx, part, 'content-transfer-encoding'),
+      );
+    }
+  }
+});
+
+const CT_PROBLEM: Record<ParamProblem, string> = {
+  'leading-semicolon': 'it starts with ";"',
+  'missing-subtype': 'the subtype is missing',
+  'invalid-type': 'type or subtype is not a token',
+  'trailing-semicolon': 'it ends with ";"',
+  'empty-parameter': 'it has an empty parameter (";;")',
+  'parameter-without-value': 'a parameter has no "=value"',
+  'unterminated-quote': 'a quoted value is not closed',
+  'junk-after-parameter': 'text follows a parameter value',
+  'duplicate-parameter': 'a parameter occurs twice',
+  'bad-extended-value': "an RFC 2231 value lacks charset'lang'",
+};
+
+const ctMalformed = rule('content-type-malformed', 'error', 'E', ['raw'], (ctx) => {
+  for (const part of ctx.msg.parts) {
+    const ct = part.contentType;
+    const h = hdr(part, 'content-type');
+    if (!ct || !h) continue;
+    const problems = [...new Set(ct.problems)].map((p) => CT_PROBLEM[p]);
+    if (ct.type === 'multipart' && !ct.params.get('boundary'))
+      problems.push('multipart without a boundary parameter');
+    if (problems.length > 0) {
+      ctx.report(
+        ctMalformed,
+        `Content-Type "${ctx.value(h).slice(0, 80)}": ${problems.join('; ')}. Write "type/subtype; name=value" (RFC 2045 §5.1).`,
+        ctx.loc(h, part),
+      );
+    }
+    const written = ct.value;
+    if (ct.mediaType && written !== written.toLowerCase() && written !== written.toUpperCase()) {
+      ctx.report(
+        ctMalformed,
+        `Media type written "${written}"; mixed case is a ratware fingerprint (MIXED_CTYPE_CASE). Write "${ct.mediaType}".`,
+        ctx.loc(h, part),
+        'info',
+      );
+    }
+  }
+});
+
+const BCHARS = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
+const boundaryInvalid = rule('boundary-invalid', 'error', 'E', ['raw'], (ctx) => {
+  for (const part of ctx.msg.parts) {
+    if (part.boundary === undefined) continue;
+    if (!BCHARS.test(part.boundary)) {
+      ctx.report(
+        boundaryInvalid,
+        `Boundary "${part.boundary.slice(0, 80)}" is not 1–70 allowed characters without trailing space (RFC 2046 §5.1.1). Generate a random boundary like "=_mh_<hex>".`,
+        where(ctx, part, 'content-type'),
+      );
+    }
+  }
+  for (const d of ctx.msg.defects) {
+    const loc = d.path === '' ? 'message' : `part ${d.path}`;
+    if (d.kind === 'no-delimiter') {
+      ctx.report(
+        boundaryInvalid,
+        'The multipart body contains no boundary delimiter line, so it has no parts. Check that the boundary in Content-Type matches the "--boundary" lines.',
+        loc,
+      );
+    } else if (d.kind === 'missing-closing-delimiter') {
+      ctx.report(
+        boundaryInvalid,
+        'The closing delimiter "--boundary--" is missing; the last part may be truncated. End the multipart with it.',
+        loc,
+      );
+    } else if (d.kind === 'nested-boundary-prefix') {
+      ctx.report(
+        boundaryInvalid,
+        'A nested multipart boundary starts with (or is a prefix of) its parent boundary, so some parsers split at the wrong line. Use unrelated random boundaries.',
+        loc,
+      );
+    }
+  }
+});
+
+export const mimeRules: Rule[] = [
+  missingMimeVersion,
+  mimeVersionInvalid,
+  missingCharset,
+  charsetMismatch,
+  charsetUnknown,
+  cte7bit,
+  cteInvalid,
+  encodedLineSyntax,
+  needlessBase64,
+  ctMalformed,
+  boundaryInvalid,
+];
