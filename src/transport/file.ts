@@ -7,8 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { assertEnvelope, type EnvelopeCheckOptions } from './argv.js';
 import { TransportError } from './error.js';
 import { guardRaw } from './raw-guard.js';
@@ -60,15 +59,18 @@ async function writeTemp(
   const fh = await open(path, 'wx', 0o600);
   let size = 0;
   try {
-    const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
-    const counted = async function* (src: AsyncIterable<Buffer | string>) {
-      for await (const chunk of src) {
-        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-        size += buf.length;
-        yield buf;
+    const source: Iterable<Buffer> | AsyncIterable<Buffer | string> = Buffer.isBuffer(data)
+      ? [data]
+      : data;
+    for await (const chunk of source) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      // FileHandle.write may write less than asked; loop until the chunk is on disk.
+      for (let off = 0; off < buf.length; ) {
+        const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+        off += bytesWritten;
       }
-    };
-    await pipeline(source, counted, fh.createWriteStream({ autoClose: false }));
+      size += buf.length;
+    }
     await fh.sync();
   } catch (err) {
     await fh.close().catch(() => {});
