@@ -61,6 +61,8 @@ interface State {
   helo: string;
   lookups: number;
   voids: number;
+  /** Reason of the last passing include, so the report names the inner mechanism. */
+  innerReason?: string;
 }
 
 function ipBits(ip: string): { value: bigint; bits: number } {
@@ -167,7 +169,10 @@ async function matches(s: State, m: Mechanism, domain: string): Promise<boolean>
       countLookup(s, m.text);
       const target = fitDomain(expandMacros(m.domain, s, domain));
       const r = await evaluate(s, target);
-      if (r.result === 'pass') return true;
+      if (r.result === 'pass') {
+        s.innerReason = r.reason;
+        return true;
+      }
       if (r.result === 'temperror')
         throw new SpfError('temperror', `include:${target}: ${r.reason}`);
       if (r.result === 'permerror' || r.result === 'none') {
@@ -233,9 +238,10 @@ async function evaluate(s: State, domain: string): Promise<Omit<SpfVerdict, 'loo
   try {
     for (const m of parsed.record.mechanisms) {
       if (await matches(s, m, domain)) {
+        const inner = m.kind === 'include' && s.innerReason ? ` → ${s.innerReason}` : '';
         return {
           result: QUALIFIER_RESULT[m.qualifier],
-          reason: `matched "${m.text}" in ${domain}`,
+          reason: `matched "${m.text}" in ${domain}${inner}`,
         };
       }
     }
