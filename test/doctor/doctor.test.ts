@@ -165,9 +165,10 @@ describe('doctor: the good setup in detail', () => {
   test('a dns.promises.Resolver-like object can be injected', async () => {
     const calls: string[] = [];
     const fake = {
-      resolve4: async (n: string) => (
-        calls.push(`A ${n}`), n === 'mail.example.com' ? ['192.0.2.10'] : []
-      ),
+      resolve4: async (n: string) => {
+        calls.push(`A ${n}`);
+        return n === 'mail.example.com' ? ['192.0.2.10'] : [];
+      },
       resolve6: async () => [],
       resolveMx: async () => [{ exchange: 'mail.example.com', priority: 10 }],
       resolveTxt: async (n: string) =>
