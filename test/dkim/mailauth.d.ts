@@ -13,3 +13,13 @@ declare module 'mailauth/lib/dkim/verify' {
     options: { resolver: (name: string, rrtype: string) => Promise<unknown> },
   ): Promise<{ headerFrom: string[]; results: DkimResult[] }>;
 }
+
+declare module 'mailauth/lib/spf' {
+  export function spf(options: {
+    sender: string;
+    ip: string;
+    helo: string;
+    mta?: string;
+    resolver: (name: string, rrtype: string) => Promise<unknown>;
+  }): Promise<{ status: { result: string; comment?: string } }>;
+}
