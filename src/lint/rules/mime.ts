@@ -4,7 +4,7 @@ import { type LintContext, type Rule, rule } from '../context.js';
 import { isKnownCharset } from '../decode.js';
 import { findEncodedWords } from '../encoded-words.js';
 import type { ParamProblem } from '../mime-params.js';
-import { bodyBytes, bodyText, decodedBody, type MimePart, partLabel } from '../parse.js';
+import { bodyBytes, bodyText, decodedBody, lineOf, type MimePart, partLabel } from '../parse.js';
 
 function hdr(part: MimePart, key: string) {
   return part.headers.find((h) => h.key === key);
@@ -190,51 +190,90 @@ const cteInvalid = rule('cte-invalid', 'error', 'E', ['raw'], (ctx) => {
   }
 });
 
-const B64_ALPHABET = (() => {
-  const t = new Uint8Array(256);
-  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')
-    t[c.charCodeAt(0)] = 1;
-  t[0x3d] = 2; // '='
-  t[0x0d] = 3;
-  t[0x0a] = 4;
+export interface LineShape {
+  /** Longest line, octets without the line break. */
+  maxLen: number;
+  /** Octets that are not line breaks. */
+  data: number;
+}
+
+/** Line shape of a byte range, by scanning for LF. */
+export function lineShape(b: Uint8Array): LineShape {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  let maxLen = 0;
+  let data = 0;
+  for (let pos = 0; pos < buf.length; ) {
+    let lf = buf.indexOf(0x0a, pos);
+    if (lf === -1) lf = buf.length;
+    const len = lf - pos - (lf > pos && buf[lf - 1] === 0x0d ? 1 : 0);
+    if (len > maxLen) maxLen = len;
+    data += len;
+    pos = lf + 1;
+  }
+  return { maxLen, data };
+}
+
+/** Line shape of a part body from the parser's line index (no second scan). */
+function partLineShape(ctx: LintContext, part: MimePart): LineShape {
+  const { lineStarts, bytes } = ctx.msg;
+  let maxLen = 0;
+  let data = 0;
+  const first = lineOf(ctx.msg, part.bodyStart);
+  const last = lineOf(ctx.msg, Math.max(part.bodyStart, part.bodyEnd - 1));
+  for (let n = first; n <= last; n++) {
+    const start = Math.max(lineStarts[n - 1]!, part.bodyStart);
+    let end = n < ctx.msg.lineCount ? lineStarts[n]! : bytes.length;
+    if (end > part.bodyEnd) end = part.bodyEnd;
+    if (end > start && bytes[end - 1] === 0x0a) end--;
+    if (end > start && bytes[end - 1] === 0x0d) end--;
+    const len = end - start;
+    if (len > maxLen) maxLen = len;
+    data += len;
+  }
+  return { maxLen, data };
+}
+
+/** 0 for base64 alphabet and line breaks, 1 for '=', 2 for anything else. */
+const B64_CLASS = (() => {
+  const t = new Uint8Array(256).fill(2);
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/\r\n')
+    t[c.charCodeAt(0)] = 0;
+  t[0x3d] = 1;
   return t;
 })();
 
-/** Problems of a base64 body: long lines, foreign characters, bad padding. One tight pass. */
-export function checkBase64(b: Uint8Array): string[] {
+/**
+ * Problems of a base64 body: long lines, foreign characters, bad padding.
+ * The hot loop is branch-free (one table lookup per octet); the slow paths
+ * run only when something is wrong, so a 20 MiB attachment costs one pass.
+ */
+export function checkBase64(b: Uint8Array, lines: LineShape = lineShape(b)): string[] {
   const problems: string[] = [];
-  let lineLen = 0;
-  let maxLen = 0;
-  let foreign = -1;
-  let count = 0;
-  let pads = 0;
-  let dataAfterPad = false;
-  for (let i = 0; i < b.length; i++) {
-    const t = B64_ALPHABET[b[i]!]!;
-    if (t === 1) {
-      if (pads > 0) dataAfterPad = true;
-      count++;
-      lineLen++;
-    } else if (t === 4) {
-      if (lineLen > maxLen) maxLen = lineLen;
-      lineLen = 0;
-    } else if (t === 2) {
-      pads++;
-      count++;
-      lineLen++;
-    } else if (t !== 3) {
-      lineLen++;
-      if (foreign === -1) foreign = b[i]!;
-    }
-  }
-  if (lineLen > maxLen) maxLen = lineLen;
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const { maxLen, data } = lines;
+  let cls = 0;
+  for (let i = 0; i < buf.length; i++) cls |= B64_CLASS[buf[i]!]!;
   if (maxLen > 78) problems.push(`a base64 line is ${maxLen} characters (max 76)`);
-  if (foreign !== -1)
+  if (cls & 2) {
+    let i = 0;
+    while (B64_CLASS[buf[i]!] !== 2) i++;
     problems.push(
-      `character 0x${foreign.toString(16).padStart(2, '0')} is outside the base64 alphabet`,
+      `character 0x${buf[i]!.toString(16).padStart(2, '0')} is outside the base64 alphabet`,
     );
-  if (count % 4 !== 0 || pads > 2 || dataAfterPad)
-    problems.push('the padding is wrong (data after "=" or length not a multiple of 4)');
+  }
+  let padOk = data % 4 === 0;
+  if (cls & 1) {
+    // After the first '=' only '=' (at most two) and line breaks may follow.
+    const first = buf.indexOf(0x3d);
+    let pads = 0;
+    for (let i = first; i < buf.length; i++) {
+      const c = buf[i]!;
+      if (c === 0x3d) pads++;
+      else if (c !== 0x0d && c !== 0x0a) padOk = false;
+    }
+    if (pads > 2) padOk = false;
+  }
+  if (!padOk) problems.push('the padding is wrong (data after "=" or length not a multiple of 4)');
   return problems;
 }
 
@@ -261,35 +300,22 @@ export function checkQuotedPrintable(b: Uint8Array): string[] {
   return [...problems];
 }
 
-function maxLineLength(ctx: LintContext, part: MimePart): number {
-  const b = ctx.msg.bytes;
-  let max = 0;
-  let pos = part.bodyStart;
-  while (pos < part.bodyEnd) {
-    let lf = b.indexOf(0x0a, pos);
-    if (lf === -1 || lf > part.bodyEnd) lf = part.bodyEnd;
-    const len = lf - pos - (b[lf - 1] === 0x0d ? 1 : 0);
-    if (len > max) max = len;
-    pos = lf + 1;
-  }
-  return max;
-}
-
 const encodedLineSyntax = rule('encoded-line-syntax', 'error', 'E', ['raw'], (ctx) => {
   for (const part of ctx.leaves()) {
     if (part.cte !== 'base64' && part.cte !== 'quoted-printable') continue;
     const body = bodyBytes(ctx.msg, part);
-    const problems = part.cte === 'base64' ? checkBase64(body) : checkQuotedPrintable(body);
+    const shape = partLineShape(ctx, part);
+    const problems = part.cte === 'base64' ? checkBase64(body, shape) : checkQuotedPrintable(body);
     if (problems.length > 0) {
       ctx.report(
         encodedLineSyntax,
         `${part.cte} body: ${problems.join('; ')} (RFC 2045 §6.7/§6.8). Re-encode the part.`,
         where(ctx, part, 'content-transfer-encoding'),
       );
-    } else if (maxLineLength(ctx, part) > 76) {
+    } else if (shape.maxLen > 76) {
       ctx.report(
         encodedLineSyntax,
-        `${part.cte} lines are up to ${maxLineLength(ctx, part)} characters; RFC 2045 allows 76 (including a soft-break "="). Receivers tolerate it; encoders should not produce it.`,
+        `${part.cte} lines are up to ${shape.maxLen} characters; RFC 2045 allows 76 (including a soft-break "="). Receivers tolerate it; encoders should not produce it.`,
         where(ctx, part, 'content-transfer-encoding'),
         'info',
       );
