@@ -82,6 +82,9 @@ if [ ! -s "$TLS_DIR/cert.pem" ] || [ ! -s "$TLS_DIR/key.pem" ]; then
 fi
 
 # ---------------------------------------------------------------- main.cf
+# set-permissions is slow (seconds): only on the first configuration by us
+first_config=1
+grep -q 'Written by mailhygiene scripts/setup-postfix.sh' /etc/postfix/main.cf 2>/dev/null && first_config=0
 if [ "$STRICT_MIME" = 1 ]; then STRICT=yes; else STRICT=no; fi
 # CI containers sometimes have no IPv6 loopback; Postfix refuses to start then.
 if [ -s /proc/net/if_inet6 ] && grep -q '^0\{31\}1 ' /proc/net/if_inet6; then
@@ -201,7 +204,7 @@ MASTER
 
 [ -f /etc/mailname ] || echo "$MYHOST" >/etc/mailname
 touch "$LOGFILE"
-postfix set-permissions >/dev/null 2>&1 || true
+if [ "$first_config" = 1 ]; then postfix set-permissions >/dev/null 2>&1 || true; fi
 postfix check >&2
 
 # ---------------------------------------------------------------- (re)start
