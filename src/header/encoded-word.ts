@@ -24,6 +24,7 @@ function joinsPrevious(cp: number, prev: number): boolean {
   return (
     prev === 0x200d || // after a zero-width joiner
     cp === 0x200d ||
+    cp === 0xfeff || // a word starting with it loses it: decoders take it for a byte order mark
     (cp >= 0x0300 && cp <= 0x036f) || // combining diacritical marks
     (cp >= 0x1ab0 && cp <= 0x1aff) ||
     (cp >= 0x1dc0 && cp <= 0x1dff) ||

@@ -4,7 +4,8 @@
  * when long, every segment starred) — never as encoded-words inside quotes
  * (RFC 2047 §5 forbids that).
  */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Bare values: attribute-chars only (a bare ' * or % would be read as RFC 2231 syntax). */
+const TOKEN = /^[!#$&+.^_`|~0-9A-Za-z-]+$/;
 /** attribute-char of RFC 2231 §7: token chars minus * ' % */
 const ATTR_CHAR = new Uint8Array(128);
 for (const c of '!#$&+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz') {
@@ -68,14 +69,4 @@ export function asciiFallback(value: string): string {
     .trim()
     .slice(-60);
   return s === '' ? 'attachment' : s;
-}
-
-/**
- * Parameters for a filename: RFC 2231 `key*` plus a quoted ASCII `key` fallback
- * first, when the name is not plain ASCII.
- */
-export function renderFilenameParams(key: string, filename: string): string[] {
-  const items = renderParam(key, filename);
-  if (items.length === 1 && !items[0]!.startsWith(`${key}*`)) return items;
-  return [`${key}="${asciiFallback(filename)}"`, ...items];
 }

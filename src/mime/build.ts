@@ -28,8 +28,9 @@ import type { MimeNode } from './tree.js';
 
 const MAX_SUBJECT = 4000;
 const MAX_HEADER_VALUE = 4000;
+/** Markup that is unmistakably HTML: a closing tag, a tag with attributes, or <br>. */
 const HTML_TAG =
-  /<\/?(?:a|b|i|u|p|br|hr|span|div|strong|em|font|img|html|head|body|table|tr|td|th|h[1-6]|script|style|center|ul|ol|li)\b[^<>]*>/i;
+  /<\/(?:a|b|i|u|p|span|div|strong|em|font|html|body|table|tr|td|th|h[1-6]|script|style|center|ul|ol|li)\s*>|<(?:a|p|span|div|font|img|table|td|body|script|style)\s+[a-z-]+\s*=|<br\s*\/?>/i;
 
 export interface BuiltMessage {
   from: Mailbox;

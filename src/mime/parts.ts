@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { base64Stream, encodeBase64 } from '../body/base64.js';
 import { encodeText } from '../body/cte.js';
 import { HeaderBuilder } from '../header/fold.js';
-import { renderFilenameParams, renderParam } from '../header/params.js';
+import { asciiFallback, renderParam } from '../header/params.js';
 import type { LeafPart, MimeNode, MultipartNode } from './tree.js';
 
 /** `Name: value; p1; p2` folded between parameters. */
@@ -44,11 +44,13 @@ export interface BinaryPartOptions {
 export function binaryPart(content: Uint8Array | Readable, o: BinaryPartOptions): LeafPart {
   const typeParams = [...(o.typeParams ?? [])];
   const headers: string[] = [];
-  if (o.filename !== undefined) typeParams.push(...renderFilenameParams('name', o.filename));
+  // Legacy clients read Content-Type name=; give them a plain ASCII stand-in. A second
+  // filename parameter beside filename* would be a duplicate (Python reports a defect).
+  if (o.filename !== undefined) typeParams.push(`name="${asciiFallback(o.filename)}"`);
   headers.push(renderParamHeader('Content-Type', o.contentType, typeParams));
   headers.push('Content-Transfer-Encoding: base64\r\n');
   if (o.disposition) {
-    const params = o.filename !== undefined ? renderFilenameParams('filename', o.filename) : [];
+    const params = o.filename !== undefined ? renderParam('filename', o.filename) : [];
     headers.push(renderParamHeader('Content-Disposition', o.disposition, params));
   }
   if (o.cid !== undefined) headers.push(`Content-ID: <${o.cid}>\r\n`);
