@@ -6,6 +6,7 @@
  */
 import { promises as dnsPromises } from 'node:dns';
 import { isIP } from 'node:net';
+import { MailHygieneError } from '../errors.js';
 
 /** The subset of `dns.promises.Resolver` that doctor uses. */
 export interface DnsLike {
@@ -57,7 +58,20 @@ function isDnsLike(v: unknown): v is DnsLike {
 /** Builds a `dns.promises.Resolver` with the given servers and timeout (one try). */
 export function createDnsResolver(options: ResolverOptions = {}): DnsLike {
   const r = new dnsPromises.Resolver({ timeout: options.timeoutMs ?? 5000, tries: 1 });
-  if (options.servers && options.servers.length > 0) r.setServers(options.servers);
+  if (options.servers && options.servers.length > 0) {
+    try {
+      r.setServers(options.servers);
+    } catch (cause) {
+      throw new MailHygieneError(
+        'INVALID_OPTIONS',
+        `invalid DNS server in ${JSON.stringify(options.servers)}`,
+        {
+          field: 'resolver.servers',
+          cause,
+        },
+      );
+    }
+  }
   return r;
 }
 
