@@ -212,3 +212,28 @@ describe('refused recipients never count as sent', () => {
     }
   });
 });
+
+describe('the null reverse-path', () => {
+  it.each(transports.filter(([n]) => !n.includes('implicit')))(
+    '%s hands <> to Postfix',
+    async (_name, make) => {
+      const tag = tagged();
+      const mailer = createMailer({ transport: make() });
+      try {
+        const result = await mailer.send({
+          from: 'shop@example.com',
+          to: `auto-${tag}@oracle.test`,
+          subject: `auto reply ${tag}`,
+          text: 'auto',
+          autoSubmitted: 'auto-replied',
+          envelope: { from: '' },
+        });
+        expect(result.envelope.from).toBe('');
+        const mail = await deliveredTo(`auto-${tag}@oracle.test`);
+        expect(mail.returnPath).toBe('');
+      } finally {
+        await mailer.close();
+      }
+    },
+  );
+});
