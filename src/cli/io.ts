@@ -1,0 +1,38 @@
+/** What a CLI command may touch, injectable for tests. */
+export interface CliIo {
+  stdout: { write(chunk: string | Uint8Array): unknown; isTTY?: boolean };
+  stderr: { write(chunk: string | Uint8Array): unknown; isTTY?: boolean };
+  stdin: AsyncIterable<Uint8Array | string>;
+  env: Record<string, string | undefined>;
+}
+
+/** The process's own streams and environment. */
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+/** Colour only on a terminal and never when NO_COLOR is set (https://no-color.org). */
+export function useColour(io: CliIo, stream: CliIo['stdout'] = io.stdout): boolean {
+  const noColor = io.env['NO_COLOR'];
+  return (
+    stream.isTTY === true && (noColor === undefined || noColor === '') && io.env['TERM'] !== 'dumb'
+  );
+}
+
+/** Reads a whole stream into one Buffer. */
+export async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream)
+    chunks.push(typeof c === 'string' ? Buffer.from(c) : Buffer.from(c));
+  return Buffer.concat(chunks);
+}
+
+/** sysexits.h codes used by the CLIs. */
+export const EX = {
+  OK: 0,
+  USAGE: 64,
+  DATAERR: 65,
+  NOINPUT: 66,
+  UNAVAILABLE: 69,
+  SOFTWARE: 70,
+} as const;
