@@ -54,7 +54,6 @@ cat >"$SITE.new/zz-mailhygiene-oracle.cf" <<'CF'
 # mailhygiene test oracle: results must depend on the message only.
 use_bayes 0
 bayes_auto_learn 0
-use_auto_whitelist 0
 report_safe 0
 CF
 rm -rf "$SITE"

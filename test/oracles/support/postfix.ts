@@ -120,7 +120,13 @@ export async function openSmtp(options: SmtpOptions = {}): Promise<SmtpSession> 
   const reader = new ReplyReader(sock, timeoutMs);
   await new Promise<void>((resolve, reject) => {
     sock.once('connect', () => resolve());
-    sock.once('error', reject);
+    sock.once('error', (err) =>
+      reject(
+        new Error(
+          `SMTP oracle not reachable on ${host}:${port} (${err.message}); run: bash scripts/setup-oracles.sh`,
+        ),
+      ),
+    );
   });
 
   const banner = await reader.next();

@@ -73,16 +73,26 @@ function run(
   });
 }
 
-/** True when something listens on the spamd port (spamc would otherwise retry for seconds). */
-export function spamdListening(timeoutMs = 1000): Promise<boolean> {
+/**
+ * True when spamd answers a PING (SPAMC protocol) on its port. Checked before
+ * each scan because spamc would otherwise retry for seconds when it is down.
+ */
+export function spamdListening(timeoutMs = 2000): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect(SPAMD_PORT, SPAMD_HOST);
+    let answer = '';
     const done = (ok: boolean) => {
       s.destroy();
       resolve(ok);
     };
     s.setTimeout(timeoutMs, () => done(false));
-    s.once('connect', () => done(true));
+    s.setEncoding('latin1');
+    s.once('connect', () => s.write('PING SPAMC/1.5\r\n\r\n'));
+    s.on('data', (d: string) => {
+      answer += d;
+      if (answer.includes('\n')) done(/^SPAMD\/[\d.]+ 0 PONG/.test(answer));
+    });
+    s.once('end', () => done(/PONG/.test(answer)));
     s.once('error', () => done(false));
   });
 }
