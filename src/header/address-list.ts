@@ -1,7 +1,7 @@
 /** Renders From/To/Cc/Reply-To/Sender from checked mailboxes. */
 import type { Mailbox } from '../address/mailbox.js';
 import { encodeWords, looksLikeEncodedWord } from './encoded-word.js';
-import { HeaderBuilder } from './fold.js';
+import { HeaderBuilder, MAX_ENCODED_LINE } from './fold.js';
 
 const ATOM_PHRASE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?: [A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 
@@ -30,7 +30,8 @@ function addDisplayName(b: HeaderBuilder, name: string): void {
  * mailboxes and inside display names.
  */
 export function renderAddressList(fieldName: string, mailboxes: readonly Mailbox[]): string {
-  const b = new HeaderBuilder(fieldName);
+  // Display names may be encoded-words, whose lines are limited to 76 (RFC 2047 §2).
+  const b = new HeaderBuilder(fieldName, MAX_ENCODED_LINE);
   mailboxes.forEach((m, i) => {
     if (i > 0) b.append(',');
     if (m.name === '') {

@@ -4,6 +4,8 @@
  * unfolded value is exactly what was written (RFC 5322 §2.2.3).
  */
 export const FOLD_AT = 78;
+/** RFC 2047 §2: lines that hold encoded-words are at most 76 characters. */
+export const MAX_ENCODED_LINE = 76;
 
 export class HeaderBuilder {
   private readonly lines: string[] = [];

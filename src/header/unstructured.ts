@@ -4,7 +4,7 @@
  * whole value, so the text parses back exactly.
  */
 import { encodeWords, looksLikeEncodedWord } from './encoded-word.js';
-import { HeaderBuilder } from './fold.js';
+import { HeaderBuilder, MAX_ENCODED_LINE } from './fold.js';
 
 /** A raw token longer than this cannot be folded to 78: such values are encoded. */
 const MAX_RAW_TOKEN = 77 - 12;
@@ -34,12 +34,14 @@ export function needsEncoding(value: string): boolean {
  * ```
  */
 export function renderUnstructured(name: string, value: string): string {
-  const b = new HeaderBuilder(name);
-  if (value.length === 0) return b.toString();
   if (needsEncoding(value)) {
+    // RFC 2047 §2: a line holding an encoded-word is at most 76 characters.
+    const b = new HeaderBuilder(name, MAX_ENCODED_LINE);
     for (const word of encodeWords(value, b.remaining)) b.add(' ', word);
     return b.toString();
   }
+  const b = new HeaderBuilder(name);
+  if (value.length === 0) return b.toString();
   const tokens = value.match(/ +|[^ ]+/g)!;
   let sep = ' ';
   for (const t of tokens) {

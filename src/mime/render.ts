@@ -79,7 +79,11 @@ function renderMultipart(
 export function renderChunks(root: MimeNode, headers: readonly string[]): Chunk[] {
   const out: Chunk[] = [];
   renderNode(root, out, new Boundaries(), sevenBitBodies(root), headers);
-  out.push(CRLF);
+  // The message ends in CRLF; a single-part body that already does keeps its own.
+  const last = out[out.length - 1];
+  if (!(Buffer.isBuffer(last) && last.length >= 2 && last[last.length - 2] === 13 && last[last.length - 1] === 10)) {
+    out.push(CRLF);
+  }
   return out;
 }
 
