@@ -29,7 +29,11 @@ fail() {
 }
 t_start=$(date +%s)
 
-[ "$(id -u)" = 0 ] || fail "must run as root (apt-get, postfix)"
+if [ "$(id -u)" != 0 ]; then
+  # apt-get and postfix need root; on a developer machine, ask sudo once
+  if command -v sudo >/dev/null 2>&1; then exec sudo -E bash "${BASH_SOURCE[0]}" "$@"; fi
+  fail "must run as root (apt-get, postfix)"
+fi
 
 # ---------------------------------------------------------------- packages
 # php-cli: PHP mail() migration tests; openssl: TLS cert for Postfix;

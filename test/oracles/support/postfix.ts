@@ -303,7 +303,11 @@ export async function waitForMail(
       let mail: DeliveredMail;
       try {
         mail = await readDelivered(path.join(newDir, f));
-      } catch {
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EACCES') {
+          // files are 0600 vmail: only root (or vmail) can read them
+          throw new Error(`cannot read ${newDir}/${f}: run the oracle tests as root`);
+        }
         continue; // removed by someone else's clearMaildir()
       }
       if (test(mail)) return mail;
