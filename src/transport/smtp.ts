@@ -125,12 +125,15 @@ export function smtpTransport(
   const checkOptions = { smtputf8: options.smtputf8 ?? false };
   let transporter: Promise<NodemailerLikeTransporter> | undefined;
 
-  const getTransporter = () => {
-    transporter ??= load().then((nm) => nm.createTransport(toNodemailerOptions(options)));
-    // A failed load is reported on every send, not cached as a rejected promise forever.
-    transporter.catch(() => {
-      transporter = undefined;
-    });
+  const getTransporter = (): Promise<NodemailerLikeTransporter> => {
+    if (!transporter) {
+      const created = load().then((nm) => nm.createTransport(toNodemailerOptions(options)));
+      transporter = created;
+      // A failed load is reported on this send and retried on the next, not cached forever.
+      created.catch(() => {
+        if (transporter === created) transporter = undefined;
+      });
+    }
     return transporter;
   };
 
