@@ -86,6 +86,31 @@ describe('smtpTransport against smtp-server on loopback', () => {
     expect(bodies).toEqual([false, '8BITMIME']);
   });
 
+  it('SMTPUTF8: UTF-8 envelopes only when enabled, then declared to the server', async () => {
+    const utf8Flags: boolean[] = [];
+    const s = await server({
+      onMailFrom(address, _session, cb) {
+        const args = (address as { args?: Record<string, unknown> | false }).args;
+        utf8Flags.push(Boolean(args ? args.SMTPUTF8 : false));
+        cb();
+      },
+    });
+    const utf8Envelope = { from: 'jõser@jõgeva.ee', to: ['ünï@exämple.org'] };
+    await expect(
+      transportFor(s.port).send({ raw: sampleRaw(), envelope: utf8Envelope }),
+    ).rejects.toMatchObject({ code: 'SMTPUTF8_REQUIRED', field: 'envelope.from' });
+    expect(utf8Flags).toEqual([]); // refused before connecting
+
+    await transportFor(s.port, { smtputf8: true }).send({
+      raw: sampleRaw(),
+      envelope: utf8Envelope,
+    });
+    await transportFor(s.port, { smtputf8: true }).send({ raw: sampleRaw(), envelope });
+    expect(utf8Flags).toEqual([true, false]);
+    expect(s.received[0]!.from).toBe('jõser@jõgeva.ee');
+    expect(s.received[0]!.to).toEqual(['ünï@exämple.org']);
+  });
+
   it('421 on connect is a temporary error and nothing is reported sent', async () => {
     const s = await server({
       onConnect(_session, cb) {
