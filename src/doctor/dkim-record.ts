@@ -142,7 +142,7 @@ export async function checkDkimRecord(
       ),
     );
   } else {
-    out.push(pass('dkim-record', `${name} publishes a ${k} key`));
+    out.push(pass('dkim-record', `${name} publishes ${k === 'rsa' ? 'an RSA' : 'an Ed25519'} key`));
   }
 
   const key = publicKeyFromRecord(k, p);
