@@ -1,6 +1,6 @@
 import { Tokenizer } from 'htmlparser2';
 import { LineWriter } from './line-writer.js';
-import { allowedInHead, isVoid, Kind, kindOf } from './tags.js';
+import { allowedInHead, equalsLower, isVoid, Kind, kindOf, tagNameAt } from './tags.js';
 
 /**
  * Streaming HTML → text conversion on htmlparser2's Tokenizer: no DOM, one
@@ -29,6 +29,8 @@ interface OpenLink {
   url: string;
   /** Text shown for the link so far, capped (only compared with the URL). */
   text: string;
+  /** `text` holds uncollapsed `<pre>` text. */
+  raw: boolean;
   stackIndex: number;
 }
 
@@ -52,8 +54,8 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
   private readonly openCount = new Map<string, number>();
   private readonly containers: Container[] = [];
 
-  /** Inline text not yet handed to the writer (joined, so `caf&eacute;` stays one word). */
-  private text = '';
+  /** Raw text inside `<pre>`, written verbatim at the next flush. */
+  private preText = '';
   private skipDepth = 0;
   private preDepth = 0;
   /** The next text in `<pre>` is the first: drop one leading newline, as browsers do. */
@@ -95,7 +97,8 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
     if (this.skipDepth > 0) {
       if (!this.leaveHeadFor(this.html, start, end)) return;
     }
-    this.text += this.html.slice(start, end);
+    if (this.preDepth > 0) this.preText += this.html.slice(start, end);
+    else this.scanText(start, end);
   }
 
   ontextentity(codepoint: number, _end: number): void {
@@ -103,11 +106,13 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
       if (this.headIndex < 0 || this.skipDepth !== 1) return;
       this.closeTo(this.headIndex);
     }
-    this.text += String.fromCodePoint(codepoint);
+    const ch = String.fromCodePoint(codepoint);
+    if (this.preDepth > 0) this.preText += ch;
+    else this.writeText(ch);
   }
 
   onopentagname(start: number, end: number): void {
-    const name = this.html.slice(start, end).toLowerCase();
+    const name = tagNameAt(this.html, start, end);
     this.tagName = name;
     this.tagKind = kindOf(name);
     this.attr1 = undefined;
@@ -126,9 +131,15 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
 
   onattribname(start: number, end: number): void {
     if (this.wantAttr === '') return;
-    const name = this.html.slice(start, end).toLowerCase();
-    this.collecting = name === this.wantAttr || name === this.wantAttr2;
-    this.attrName = name;
+    const html = this.html;
+    if (equalsLower(html, start, end, this.wantAttr)) this.attrName = this.wantAttr;
+    else if (this.wantAttr2 !== '' && equalsLower(html, start, end, this.wantAttr2)) {
+      this.attrName = this.wantAttr2;
+    } else {
+      this.collecting = false;
+      return;
+    }
+    this.collecting = true;
     this.attrValue = '';
   }
 
@@ -159,7 +170,7 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
   }
 
   onclosetag(start: number, end: number): void {
-    const name = this.html.slice(start, end).toLowerCase();
+    const name = tagNameAt(this.html, start, end);
     if ((this.openCount.get(name) ?? 0) === 0) {
       // Browsers turn a stray </p> into an empty paragraph and </br> into <br>.
       if (this.skipDepth > 0) return;
@@ -334,7 +345,9 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
       case Kind.Image: {
         const alt = this.attr1 === undefined ? '' : collapse(this.attr1);
         // Images without alt text are decoration or tracking pixels: nothing to read.
-        if (alt !== '') this.text += `[${alt}]`;
+        if (alt === '') break;
+        if (this.preDepth > 0) this.preText += `[${alt}]`;
+        else this.writeCollapsed(`[${alt}]`, this.w.space);
         break;
       }
     }
@@ -447,9 +460,10 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
   private linkTarget(href: string | undefined): OpenLink | null {
     if (href === undefined) return null;
     // Browsers drop tabs and newlines inside URLs and trim the ends.
-    let url = href.replace(/[\t\n\r]/g, '').trim();
+    let url = TAB_OR_NEWLINE.test(href) ? href.replace(TAB_OR_NEWLINE_ALL, '') : href;
+    url = url.trim();
     if (url === '' || url.charCodeAt(0) === 0x23 /* # */ || droppedSchemes.test(url)) return null;
-    if (/^mailto:/i.test(url)) {
+    if ((url.charCodeAt(0) | 0x20) === 0x6d /* m */ && /^mailto:/i.test(url)) {
       url = url.slice(7);
       const q = url.indexOf('?');
       if (q >= 0) url = url.slice(0, q);
@@ -458,65 +472,111 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
     }
     // Keep the URL one unbreakable word.
     if (/\s/.test(url)) url = url.replace(/\s/g, encodeURIComponent);
-    return { url, text: '', stackIndex: -1 };
+    return { url, text: '', raw: false, stackIndex: -1 };
   }
 
   private finishLink(): void {
     const link = this.link;
     if (link === null) return;
     this.link = null;
-    const shown = collapse(link.text);
+    // Captured text is already collapsed, except <pre> text.
+    const shown = link.raw ? collapse(link.text) : link.text;
     if (sameTarget(shown, link.url)) return;
     // `text <url>`; a link without text shows its URL alone.
-    this.w.word(`<${link.url}>`, true);
+    this.w.text(`<${link.url}>`, true);
+    this.w.space = false;
   }
 
   // ---- Text ----------------------------------------------------------------
 
-  /** Hand buffered inline text to the writer. */
+  /** Hand pending `<pre>` text to the writer (before any block-level event). */
   private flush(): void {
-    const text = this.text;
-    if (text === '') return;
-    this.text = '';
-    const link = this.link;
-    if (link !== null && link.text.length <= link.url.length + 16) link.text += text;
-    if (this.preDepth > 0) this.writePre(text);
-    else this.writeCollapsed(text);
+    if (this.preText !== '') {
+      const text = this.preText;
+      this.preText = '';
+      if (this.link !== null) this.link.raw = true;
+      this.captureLinkText(text, false);
+      this.writePre(text);
+    }
   }
 
-  /** Collapse whitespace like a browser and write the words. */
-  private writeCollapsed(s: string): void {
-    const w = this.w;
-    let space = w.space;
-    let wordStart = -1;
-    let special = false;
-    for (let i = 0; i < s.length; i++) {
+  /**
+   * One pass over `html[start, end)` decides how much work the text needs:
+   * whitespace only (most text between tags) sets the space flag without a
+   * copy; already-collapsed text is sliced once; only the rest goes through
+   * the regex clean-up of `writeText`.
+   */
+  private scanText(start: number, end: number): void {
+    const s = this.html;
+    let onlySpace = true;
+    let needsWork = false;
+    let prevSpace = false;
+    for (let i = start; i < end; i++) {
       const c = s.charCodeAt(i);
-      if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c) {
-        if (wordStart >= 0) {
-          space = this.emitWord(s.slice(wordStart, i), space, special);
-          wordStart = -1;
-          special = false;
-        }
-        space = true;
+      if (c === 0x20) {
+        if (prevSpace) needsWork = true;
+        prevSpace = true;
+      } else if (c < 0x20 || (c >= 0x7f && c <= 0xad && (c <= 0xa0 || c === 0xad))) {
+        // Tab, LF, FF, CR, nbsp collapse; controls and soft hyphens go.
+        needsWork = true;
+        prevSpace = c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d || c === 0xa0;
+        if (!prevSpace) onlySpace = false;
       } else {
-        if (wordStart < 0) wordStart = i;
-        // nbsp, soft hyphen, C0/C1 controls and DEL need a second look.
-        if (c < 0x20 || (c >= 0x7f && c <= 0xad)) special = true;
+        onlySpace = false;
+        prevSpace = false;
       }
     }
-    if (wordStart >= 0) space = this.emitWord(s.slice(wordStart), space, special);
-    w.space = space;
+    if (onlySpace) {
+      if (end > start) this.w.space = true;
+      return;
+    }
+    const t = s.slice(start, end);
+    if (needsWork) this.writeText(t);
+    else this.writeTrimmed(t);
   }
 
-  /** Returns the whitespace state after the word. */
-  private emitWord(word: string, space: boolean, special: boolean): boolean {
-    if (special) {
-      word = cleanWord(word);
-      if (word.trim() === '') return true;
+  /**
+   * Collapse whitespace like a browser and write the text. Text is written
+   * as it arrives, glued to what came before unless whitespace separates
+   * them, so `caf&eacute;` and `<b>foo</b>bar` stay one word.
+   */
+  private writeText(raw: string): void {
+    let t = raw;
+    // Rare: invisible controls and soft hyphens go; nbsp collapses like a space.
+    if (SPECIAL.test(t)) t = t.replace(INVISIBLE, '');
+    if (NEEDS_COLLAPSE.test(t)) t = t.replace(WHITESPACE_RUN, ' ');
+    this.writeTrimmed(t);
+  }
+
+  /** Write text whose whitespace is single spaces (maybe one at either end). */
+  private writeTrimmed(t: string): void {
+    if (t === '') return;
+    let space = this.w.space;
+    if (t.charCodeAt(0) === 0x20) {
+      space = true;
+      if (t.length === 1) {
+        this.w.space = true;
+        return;
+      }
+      t = t.slice(1);
     }
-    this.w.word(word, space);
-    return false;
+    const trailing = t.charCodeAt(t.length - 1) === 0x20;
+    if (trailing) t = t.slice(0, -1);
+    this.writeCollapsed(t, space);
+    this.w.space = trailing;
+  }
+
+  private writeCollapsed(t: string, space: boolean): void {
+    this.captureLinkText(t, space);
+    this.w.text(t, space);
+    this.w.space = false;
+  }
+
+  /** Remember what a link shows, to leave out a URL that repeats it (capped). */
+  private captureLinkText(text: string, space: boolean): void {
+    const link = this.link;
+    if (link === null || link.text.length > link.url.length + 16) return;
+    link.text += space && link.text !== '' ? ` ${text}` : text;
   }
 
   /** `<pre>`: keep spaces and line breaks, never wrap. */
@@ -530,19 +590,25 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
     for (let i = 0; i < lines.length; i++) {
       if (i > 0) this.w.hardBreak();
       let line = lines[i]!;
-      if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad]/.test(line)) {
-        line = cleanWord(line);
-      }
+      if (SPECIAL.test(line)) line = cleanPre(line);
       if (line !== '') this.w.raw(line);
     }
   }
 }
 
-/** Drop invisible controls and soft hyphens; nbsp becomes a plain space. */
-function cleanWord(word: string): string {
-  return word
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad]/g, '')
-    .replace(/\u00a0/g, ' ');
+const TAB_OR_NEWLINE = /[\t\n\r]/;
+const TAB_OR_NEWLINE_ALL = /[\t\n\r]/g;
+
+/** Characters that need the slow path: C0/C1 controls, DEL, nbsp, soft hyphen. */
+const SPECIAL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u00a0\u00ad]/;
+const INVISIBLE = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\u00ad]/g;
+/** Anything but single spaces: HTML whitespace (space, tab, LF, FF, CR) and nbsp. */
+const NEEDS_COLLAPSE = /[\t\n\f\r\u00a0]| {2}/;
+const WHITESPACE_RUN = /[ \t\n\f\r\u00a0]+/g;
+
+/** In `<pre>`: drop invisible controls and soft hyphens; nbsp becomes a plain space. */
+function cleanPre(line: string): string {
+  return line.replace(INVISIBLE, '').replace(/[\f\u00a0]/g, ' ');
 }
 
 function collapse(s: string): string {
@@ -571,6 +637,8 @@ function safeDecode(s: string): string {
  */
 function sameTarget(text: string, url: string): boolean {
   if (text === url) return true;
+  // At most `mailto:` and a trailing slash apart.
+  if (Math.abs(text.length - url.length) > 8) return false;
   const t = stripSlash(text.toLowerCase());
   const u = stripSlash(url.toLowerCase());
   return t === u || t === `mailto:${u}`;

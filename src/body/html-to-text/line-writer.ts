@@ -34,6 +34,8 @@ export class LineWriter {
   private prefixLen = 0;
   private lineOpen = false;
   private lineHasContent = false;
+  /** The line may end in a space or tab (nbsp, <pre>): trim it when it ends. */
+  private mayEndBlank = false;
   /** Newlines wanted before the next content: 0, 1 (line break) or 2 (blank line). */
   private pending = 0;
   /** Whether any content line has been written (no blank lines before it). */
@@ -73,27 +75,68 @@ export class LineWriter {
     this.cellSeparator = false;
   }
 
-  /** Append one word; wraps before it when it was preceded by whitespace. */
-  word(w: string, spaceBefore: boolean): void {
+  /**
+   * Append collapsed text: single spaces, none at either end. `spaceBefore`
+   * says whether whitespace separated it from what the line already holds
+   * (none means it is glued on: `<b>foo</b>bar`). Lines wrap at spaces only,
+   * so a URL or a long word is never split; if glued text overflows, the
+   * break moves back to the last space already on the line.
+   */
+  text(t: string, spaceBefore: boolean): void {
     if (this.pending > 0 || !this.lineOpen) {
       this.startLine();
-    } else if (this.lineHasContent) {
-      if (this.cellSeparator) {
-        this.line += ' |';
-        spaceBefore = true;
-      }
-      if (spaceBefore) {
-        // Break only at whitespace, never inside a word or URL.
-        if (this.line.length + 1 + w.length > this.width) {
-          this.endLine();
-          this.openLine();
-        } else {
-          this.line += ' ';
-        }
-      }
+      spaceBefore = false;
+    } else if (!this.lineHasContent) {
+      spaceBefore = false;
+    } else if (this.cellSeparator) {
+      this.line += ' |';
+      spaceBefore = true;
     }
     this.cellSeparator = false;
-    this.line += w;
+    this.lineHasContent = true;
+    this.mayEndBlank = false;
+    let sep = spaceBefore ? ' ' : '';
+    for (;;) {
+      const room = this.width - this.line.length - sep.length;
+      if (t.length <= room) {
+        this.line = this.line + sep + t;
+        return;
+      }
+      // Break at the last space that still fits.
+      const cut = room > 0 ? t.lastIndexOf(' ', room) : -1;
+      if (cut > 0) {
+        this.line = this.line + sep + t.slice(0, cut);
+        t = t.slice(cut + 1);
+      } else if (sep !== '' && this.line.length > this.prefixLen) {
+        // Nothing of `t` fits: break before it.
+      } else {
+        const back = sep === '' ? this.line.lastIndexOf(' ') : -1;
+        if (back >= this.prefixLen && back > 0 && this.line.length > back + 1) {
+          // Glued on: carry the line's last (partial) word over.
+          const tail = this.line.slice(back + 1);
+          this.line = this.line.slice(0, back);
+          this.newLine();
+          this.line += tail;
+          continue;
+        }
+        // A word longer than the line: it gets a line of its own, unbroken.
+        const end = t.indexOf(' ');
+        if (end < 0) {
+          this.line = this.line + sep + t;
+          return;
+        }
+        this.line = this.line + sep + t.slice(0, end);
+        t = t.slice(end + 1);
+      }
+      this.newLine();
+      sep = '';
+    }
+  }
+
+  /** Wrap: end the line, open the next with the continuation prefix. */
+  private newLine(): void {
+    this.endLine();
+    this.openLine();
     this.lineHasContent = true;
   }
 
@@ -102,6 +145,7 @@ export class LineWriter {
     if (this.pending > 0 || !this.lineOpen) this.startLine();
     this.line += text;
     this.lineHasContent = true;
+    this.mayEndBlank = endsBlank(text);
   }
 
   /**
@@ -190,13 +234,15 @@ export class LineWriter {
     this.prefixLen = prefix.length;
     this.lineOpen = true;
     this.lineHasContent = false;
+    this.mayEndBlank = false;
     this.space = false;
   }
 
   private endLine(): void {
     this.lineOpen = false;
     if (this.tracking && this.lineHasContent && this.lineNo > this.trackAfter) this.track();
-    const text = trimTrailingBlanks(this.line);
+    // Reading a line built by `+=` flattens it; only do that when needed.
+    const text = this.mayEndBlank ? trimTrailingBlanks(this.line) : this.line;
     if (text.length === 0 || !this.lineHasContent) return;
     if (text.length <= this.prefixLen && isOnlyPrefix(text)) {
       // A content line that turned out blank (spaces in <pre>): count it as blank.
@@ -222,6 +268,11 @@ function blankLinePrefix(frames: PrefixFrame[]): string {
   let p = '';
   for (const f of frames) if (f.used && f.quote) p += '>';
   return p;
+}
+
+function endsBlank(s: string): boolean {
+  const c = s.charCodeAt(s.length - 1);
+  return c === 0x20 || c === 0x09;
 }
 
 function isOnlyPrefix(text: string): boolean {

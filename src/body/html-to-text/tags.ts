@@ -105,3 +105,58 @@ const headContent = new Set([
 export function allowedInHead(name: string): boolean {
   return headContent.has(name);
 }
+
+/**
+ * Tag names are looked up straight from the source text: for known names no
+ * string is sliced or lower-cased, and the same interned string comes back
+ * every time (so Map lookups on it hit the cached hash). Unknown names fall
+ * back to `slice().toLowerCase()`.
+ */
+const KNOWN_NAMES = [
+  ...kinds.keys(),
+  ...'html span b strong i em u font small big sub sup code abbr s strike label button o:p tt var cite q mark del ins time picture video audio canvas iframe object textarea select'.split(
+    ' ',
+  ),
+];
+const SLOTS = 1024;
+const MASK = SLOTS - 1;
+const slots: Array<string | undefined> = new Array(SLOTS).fill(undefined);
+
+function hashLower(s: string, start: number, end: number): number {
+  let h = 0;
+  for (let i = start; i < end; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    h = (Math.imul(h, 31) + c) | 0;
+  }
+  return h & MASK;
+}
+
+for (const name of KNOWN_NAMES) {
+  let slot = hashLower(name, 0, name.length);
+  while (slots[slot] !== undefined && slots[slot] !== name) slot = (slot + 1) & MASK;
+  slots[slot] = name;
+}
+
+/** `s[start, end)` equals the lower-case ASCII `name`, ignoring ASCII case. */
+export function equalsLower(s: string, start: number, end: number, name: string): boolean {
+  if (end - start !== name.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    let c = s.charCodeAt(start + i);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** The lower-case tag name at `s[start, end)`. */
+export function tagNameAt(s: string, start: number, end: number): string {
+  if (end - start <= 10) {
+    let slot = hashLower(s, start, end);
+    for (let cand = slots[slot]; cand !== undefined; cand = slots[slot]) {
+      if (equalsLower(s, start, end, cand)) return cand;
+      slot = (slot + 1) & MASK;
+    }
+  }
+  return s.slice(start, end).toLowerCase();
+}
