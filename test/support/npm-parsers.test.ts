@@ -5,13 +5,15 @@ import { parseBoth, parseMailparser, parsePostal, parserDifferences, toLf } from
 const sample = (name: string) =>
   readFileSync(new URL(`../fixtures/samples/${name}`, import.meta.url));
 
-const alternative = (text: string, html: string) =>
-  Buffer.from(
+const alternative = (text: string, html: string, cte = '7bit') => {
+  const enc = (s: string) => (cte === 'base64' ? Buffer.from(s).toString('base64') : s);
+  return Buffer.from(
     'From: a@example.com\r\nTo: b@example.org\r\nSubject: x\r\nMIME-Version: 1.0\r\n' +
       'Content-Type: multipart/alternative; boundary=b\r\n\r\n' +
-      `--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}\r\n` +
-      `--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n--b--\r\n`,
+      `--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: ${cte}\r\n\r\n${enc(text)}\r\n` +
+      `--b\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: ${cte}\r\n\r\n${enc(html)}\r\n--b--\r\n`,
   );
+};
 
 describe('npm parsers in one shape', () => {
   it('agree on good.eml and decode it', async () => {
@@ -45,11 +47,13 @@ describe('npm parsers in one shape', () => {
       ['abc\r\n', '<p>x</p>\r\n\r\n'],
       ['two\r\nlines\r\n\r\n', '<p>a</p>\r\n<p>b</p>'],
     ] as const) {
-      const { postal, mailparser } = await parseBoth(alternative(text, html));
-      expect(postal.text).toBe(toLf(text));
-      expect(mailparser.text).toBe(toLf(text));
-      expect(postal.html).toBe(toLf(html));
-      expect(mailparser.html).toBe(toLf(html));
+      for (const cte of ['7bit', 'base64']) {
+        const { postal, mailparser } = await parseBoth(alternative(text, html, cte));
+        expect(postal.text, cte).toBe(toLf(text));
+        expect(mailparser.text, cte).toBe(toLf(text));
+        expect(postal.html, cte).toBe(toLf(html));
+        expect(mailparser.html, cte).toBe(toLf(html));
+      }
     }
   });
 

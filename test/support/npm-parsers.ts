@@ -11,9 +11,11 @@
  * - Line endings: both parsers turn CRLF into LF in text and html. Compare with
  *   `toLf(input)`.
  * - postal-mime keeps the CRLF that belongs to the next boundary delimiter
- *   (RFC 2046 5.1.1), so text/html inside a multipart end in one extra "\n".
- *   We strip exactly one trailing "\n" from postal-mime's text/html when the
- *   top-level Content-Type is multipart/*; mailparser is already right.
+ *   (RFC 2046 5.1.1) when a text part inside a multipart is 7bit, 8bit or
+ *   quoted-printable (not base64): its text/html end in one extra "\n". We
+ *   strip exactly that "\n", deciding from postal-mime's own part tree, when
+ *   the body comes from one such part; mailparser is already right. (Left: a
+ *   quoted-printable body whose last encoded line ends in a soft break "=".)
  * - postal-mime keeps `<…>` around Content-ID; we strip them (`cid`).
  * - mailparser derives `text` from the HTML of an HTML-only message; we switch
  *   that off (`skipHtmlToText`), and its resulting `''` becomes `null`.
@@ -78,13 +80,6 @@ function toBuffer(c: ArrayBuffer | Uint8Array | string): Buffer {
   return Buffer.from(new Uint8Array(c));
 }
 
-function isMultipart(raw: Buffer): boolean {
-  // top-level header block only; unfolded enough for a Content-Type check
-  const end = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
-  const head = raw.subarray(0, end < 0 ? raw.length : end).toString('latin1');
-  return /^content-type:\s*multipart\//im.test(head.replace(/\r?\n[ \t]+/g, ' '));
-}
-
 // ---------------------------------------------------------------- postal-mime
 
 function postalAddrs(list: PostalAddress[] | PostalAddress | undefined): ParsedAddress[] {
@@ -97,15 +92,50 @@ function postalAddrs(list: PostalAddress[] | PostalAddress | undefined): ParsedA
   );
 }
 
+/** The parts of postal-mime's (internal, untyped) parse tree we read. */
+interface PostalNode {
+  contentType: { parsed: { value: string } };
+  contentDisposition: { parsed: { value: string } };
+  contentTransferEncoding: { encoding: string };
+  parentNode?: PostalNode;
+  childNodes: PostalNode[];
+}
+
+/**
+ * For text/plain and text/html: does postal-mime's body carry the delimiter's
+ * CRLF? Yes when it comes from exactly one inline part inside a multipart that
+ * is not base64 (base64 decoding drops line breaks, so the CRLF never shows).
+ */
+function delimiterQuirk(root: PostalNode | undefined): { plain: boolean; html: boolean } {
+  const found: Record<'plain' | 'html', PostalNode[]> = { plain: [], html: [] };
+  const walk = (n: PostalNode) => {
+    if (n.childNodes.length > 0) {
+      n.childNodes.forEach(walk);
+      return;
+    }
+    if (n.contentDisposition?.parsed?.value === 'attachment') return;
+    const t = n.contentType?.parsed?.value;
+    if (t === 'text/plain') found.plain.push(n);
+    if (t === 'text/html') found.html.push(n);
+  };
+  if (root) walk(root);
+  const quirk = (nodes: PostalNode[]) =>
+    nodes.length === 1 &&
+    nodes[0]!.parentNode !== undefined &&
+    nodes[0]!.contentTransferEncoding?.encoding !== 'base64';
+  return { plain: quirk(found.plain), html: quirk(found.html) };
+}
+
 /** Parse with postal-mime into the common shape. */
 export async function parsePostal(raw: Uint8Array | string): Promise<ParsedMessage> {
   const buf = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw);
-  const e = await PostalMime.parse(buf);
-  const trimDelimiter = isMultipart(buf);
-  const body = (s: string | undefined): string | null => {
+  const parser = new PostalMime();
+  const e = await parser.parse(buf);
+  const quirk = delimiterQuirk((parser as unknown as { root?: PostalNode }).root);
+  const body = (s: string | undefined, trim: boolean): string | null => {
     if (s == null) return null;
     const lf = toLf(s);
-    return trimDelimiter && lf.endsWith('\n') ? lf.slice(0, -1) : lf;
+    return trim && lf.endsWith('\n') ? lf.slice(0, -1) : lf;
   };
   return {
     subject: e.subject ?? null,
@@ -115,8 +145,8 @@ export async function parsePostal(raw: Uint8Array | string): Promise<ParsedMessa
     replyTo: postalAddrs(e.replyTo),
     date: isoDate(e.date),
     messageId: e.messageId ?? null,
-    text: body(e.text),
-    html: body(e.html),
+    text: body(e.text, quirk.plain),
+    html: body(e.html, quirk.html),
     attachments: (e.attachments ?? []).map((a) => ({
       filename: a.filename ?? null,
       contentType: a.mimeType,
