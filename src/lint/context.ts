@@ -22,6 +22,11 @@ export interface LintOptions {
   now?: Date;
   /** Only run these rule ids. */
   rules?: string[];
+  /**
+   * The message is sent with SMTPUTF8 (RFC 6531/6532): raw UTF-8 in address
+   * headers is then allowed. The composer sets it from its own `smtputf8` policy.
+   */
+  smtputf8?: boolean;
 }
 
 export type Section = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'H';

@@ -146,6 +146,7 @@ const nonAsciiAddress = rule(
   (ctx) => {
     for (const [f, mb] of addressFields(ctx)) {
       if (!/[^\x00-\x7f]/.test(mb.address) && !has8bitString(mb.address)) continue;
+      if (ctx.options.smtputf8 && /^[\x00-\x7f]*$/.test(mb.domain)) continue;
       const localAscii = !/[^\x00-\x7f]/.test(mb.local);
       ctx.report(
         nonAsciiAddress,
@@ -157,7 +158,7 @@ const nonAsciiAddress = rule(
     }
     const env = ctx.envelope;
     for (const a of env ? [env.from, ...env.to] : []) {
-      if (/[^\x00-\x7f]/.test(a)) {
+      if (/[^\x00-\x7f]/.test(a) && !(ctx.options.smtputf8 && /@[\x00-\x7f]*$/.test(a))) {
         ctx.report(
           nonAsciiAddress,
           `Envelope address ${a} is not ASCII; it needs SMTPUTF8 (RFC 6531). Convert the domain to an A-label.`,
@@ -345,8 +346,9 @@ const unroutable = rule('envelope-sender-unroutable', 'error', 'D', ['env'], (ct
     if (!isReport && ctx.autoSubmitted() === '') {
       ctx.report(
         unroutable,
-        'The envelope sender is empty (<>), which is only for bounces and auto-replies (RFC 5321 §4.5.5). Use a real bounce address.',
+        'The envelope sender is empty (<>), which is only for bounces and auto-replies (RFC 5321 §4.5.5): nobody hears of delivery failures. Use a real bounce address unless this is such a notification.',
         where,
+        'warning',
       );
     }
     return;

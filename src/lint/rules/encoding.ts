@@ -1,6 +1,6 @@
 /** C. Header encoding (RFC 2047 / RFC 6532). */
 import { type LintContext, type Rule, rule } from '../context.js';
-import { has8bitString } from '../decode.js';
+import { has8bitString, isValidUtf8 } from '../decode.js';
 import { type EncodedWord, findEncodedWords, type WordProblem } from '../encoded-words.js';
 import type { HeaderField, MimePart } from '../parse.js';
 
@@ -50,6 +50,13 @@ const subjectNeedsEncoding = rule('subject-needs-encoding', 'error', 'C', ['raw'
 
 const header8bit = rule('header-8bit-without-smtputf8', 'error', 'C', ['raw'], (ctx) => {
   for (const [h, part] of allFields(ctx)) {
+    // With SMTPUTF8, UTF-8 addresses are legal in address fields (RFC 6532 §3.2).
+    if (
+      ctx.options.smtputf8 &&
+      ADDRESS_FIELDS.has(h.key) &&
+      isValidUtf8(Buffer.from(ctx.raw(h), 'latin1'))
+    )
+      continue;
     if (part.path === '' && h.key === 'subject') continue;
     if (has8bitString(h.name) || has8bitString(ctx.raw(h))) {
       const hint = ADDRESS_FIELDS.has(h.key)
@@ -149,7 +156,9 @@ const forbiddenContext = rule('encoded-word-forbidden-context', 'error', 'C', ['
   }
 });
 
-const UNSAFE = /[\x00-\x08\x0a-\x1f\x7f\u0085\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+const UNSAFE = /[\x00-\x08\x0a-\x1f\x7f\u0085\u2028\u2029]/u;
+/** Bidi overrides and isolates: spoofing, not structure, so a warning (catalogue A, header-control-chars). */
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
 const ADDR_SPECIALS = /[,<>@;:"]/;
 
 function wordsOf(ctx: LintContext, h: HeaderField): EncodedWord[] {
@@ -167,8 +176,16 @@ const unsafeContent = rule('encoded-word-unsafe-content', 'error', 'C', ['raw'],
         const cp = m[0].codePointAt(0)!;
         ctx.report(
           unsafeContent,
-          `An encoded-word decodes to U+${cp.toString(16).toUpperCase().padStart(4, '0')} (control, line separator or bidi override). A decoder may turn it into a new header line or reorder text; remove the character before encoding.`,
+          `An encoded-word decodes to U+${cp.toString(16).toUpperCase().padStart(4, '0')} (control or line separator). A decoder may turn it into a new header line; remove the character before encoding.`,
           ctx.loc(h, part),
+        );
+      } else if (BIDI.test(w.decoded)) {
+        const cp = BIDI.exec(w.decoded)![0].codePointAt(0)!;
+        ctx.report(
+          unsafeContent,
+          `An encoded-word decodes to the bidi control U+${cp.toString(16).toUpperCase()}; it can make the text display in a different order than it is read (spoofing). Remove it unless the text really needs it.`,
+          ctx.loc(h, part),
+          'warning',
         );
       } else if (ADDRESS_FIELDS.has(h.key) && ADDR_SPECIALS.test(w.decoded)) specials = true;
     }
