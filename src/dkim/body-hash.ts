@@ -15,7 +15,12 @@ export interface BodyHasher {
   digest(): string;
 }
 
-const TRAILING_CRLFS = /(?:\r\n)+$/;
+const EMPTY = Buffer.alloc(0);
+const CRLF = Buffer.from('\r\n', 'latin1');
+const DOUBLE_SPACE = Buffer.from('  ', 'latin1');
+const SPACE_CRLF = Buffer.from(' \r\n', 'latin1');
+/** One-shot hashing works in slices so no huge string is ever built. */
+const SLICE = 1 << 20;
 
 /**
  * Creates a body hasher. Empty lines at the end of the body are ignored as
@@ -36,63 +41,86 @@ export function createBodyHasher(
 ): BodyHasher {
   const hash: Hash = createHash(algorithm);
   const relaxed = canonicalization === 'relaxed';
-  let partial = '';
+  let partial: Buffer = EMPTY;
   let pendingEmpty = 0;
   let wroteAny = false;
   let done = false;
 
-  const emit = (text: string): void => {
+  const emit = (data: Buffer): void => {
     if (pendingEmpty > 0) {
-      hash.update('\r\n'.repeat(pendingEmpty), 'latin1');
+      hash.update(Buffer.alloc(pendingEmpty * 2, CRLF));
       pendingEmpty = 0;
     }
-    hash.update(text, 'latin1');
+    hash.update(data);
     wroteAny = true;
   };
 
+  /** Relaxed rules for complete lines; most encoded bodies need no change, so check before rewriting. */
+  const canonical = (lines: Buffer): Buffer => {
+    if (!relaxed) return lines;
+    if (lines.indexOf(0x09) < 0 && lines.indexOf(DOUBLE_SPACE) < 0 && lines.indexOf(SPACE_CRLF) < 0)
+      return lines;
+    return Buffer.from(relaxBodyLines(lines.toString('latin1')), 'latin1');
+  };
+
   /** Takes complete lines (ending in CRLF) and hashes what is certain. */
-  const consumeLines = (lines: string): void => {
-    const canon = relaxed ? relaxBodyLines(lines) : lines;
-    const tail = TRAILING_CRLFS.exec(canon);
-    // canon always ends with CRLF here, so tail is never null
-    const tailLength = tail ? tail[0].length : 0;
-    const head = canon.slice(0, canon.length - tailLength);
-    const tailCount = tailLength / 2;
-    if (head === '') {
+  const consumeLines = (lines: Buffer): void => {
+    const canon = canonical(lines);
+    // count the CRLFs at the end: the last one ends the last line, the rest are empty lines
+    let end = canon.length;
+    while (end >= 2 && canon[end - 1] === 0x0a && canon[end - 2] === 0x0d) end -= 2;
+    const tailCount = (canon.length - end) / 2;
+    if (end === 0) {
       pendingEmpty += tailCount;
       return;
     }
     // the last non-empty line keeps its own CRLF; further CRLFs are empty lines
-    emit(`${head}\r\n`);
+    emit(canon.subarray(0, end + 2));
     pendingEmpty = tailCount - 1;
   };
 
   const hasher: BodyHasher = {
     update(chunk) {
       if (done) throw new Error('body hasher already finished');
-      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1');
-      const data = partial + text;
-      // Cut after the last LF that is preceded by CR: a CR at the end of a
-      // chunk may be the first half of a CRLF split across chunks.
-      const end = data.lastIndexOf('\r\n');
-      if (end < 0) {
-        partial = data;
+      let bytes =
+        typeof chunk === 'string'
+          ? Buffer.from(chunk, 'latin1')
+          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (partial.length > 0) {
+        // Finish the carried-over line first; only that short piece is copied.
+        // A CR at the end of the carry may pair with an LF at the start of this chunk.
+        const split = partial[partial.length - 1] === 0x0d && bytes[0] === 0x0a;
+        const first = split ? -1 : bytes.indexOf(CRLF);
+        if (!split && first < 0) {
+          partial = Buffer.concat([partial, bytes]);
+          return hasher;
+        }
+        const take = split ? 1 : first + 2;
+        consumeLines(Buffer.concat([partial, bytes.subarray(0, take)]));
+        partial = EMPTY;
+        bytes = bytes.subarray(take);
+      }
+      const cut = bytes.lastIndexOf(CRLF);
+      if (cut < 0) {
+        // copy the remainder: the caller may reuse its buffer
+        partial = Buffer.from(bytes);
         return hasher;
       }
-      partial = data.slice(end + 2);
-      consumeLines(data.slice(0, end + 2));
+      consumeLines(bytes.subarray(0, cut + 2));
+      partial = Buffer.from(bytes.subarray(cut + 2));
       return hasher;
     },
     digest() {
       if (done) throw new Error('body hasher already finished');
       done = true;
-      if (partial !== '') {
+      if (partial.length > 0) {
         // A last line without CRLF gets one (both canonicalizations).
-        const line = relaxed ? relaxBodyLines(partial).replace(/[ \t]+$/, '') : partial;
-        if (line !== '') emit(`${line}\r\n`);
+        const text = partial.toString('latin1');
+        const line = relaxed ? relaxBodyLines(text).replace(/[ \t]+$/, '') : text;
+        if (line !== '') emit(Buffer.from(`${line}\r\n`, 'latin1'));
       }
       // simple: an empty body is a single CRLF; relaxed: it is empty (errata 3192 reading used by all verifiers)
-      if (!relaxed && !wroteAny) hash.update('\r\n', 'latin1');
+      if (!relaxed && !wroteAny) hash.update(CRLF);
       return hash.digest('base64');
     },
   };
@@ -111,5 +139,8 @@ export function bodyHash(
   body: Uint8Array | string,
   canonicalization: Canonicalization = 'relaxed',
 ): string {
-  return createBodyHasher(canonicalization).update(body).digest();
+  const h = createBodyHasher(canonicalization);
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'latin1') : body;
+  for (let i = 0; i < bytes.length; i += SLICE) h.update(bytes.subarray(i, i + SLICE));
+  return h.digest();
 }
