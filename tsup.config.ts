@@ -1,6 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig([
+  // The library: ESM + CJS with types.
   {
     entry: { index: 'src/index.ts' },
     format: ['esm', 'cjs'],
@@ -9,5 +10,15 @@ export default defineConfig([
     clean: true,
     target: 'node20',
     splitting: false,
+    // import.meta.url (lazy createRequire of iconv-lite) must work in the CJS build too.
+    shims: true,
+  },
+  // The operator CLI, one file (its shebang is kept by esbuild).
+  {
+    entry: { 'cli/mailhygiene': 'src/cli/mailhygiene.ts' },
+    format: ['esm'],
+    target: 'node20',
+    splitting: false,
+    sourcemap: false,
   },
 ]);
