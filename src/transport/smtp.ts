@@ -3,7 +3,10 @@
  * dependency, loaded on first use so that apps using sendmail or files never
  * load it.
  */
+
 import type { ConnectionOptions } from 'node:tls';
+import { MailHygieneError } from '../errors.js';
+import { findUnsafeCodePoint } from '../header/single-line.js';
 import { TransportError } from './error.js';
 import { type NodemailerLikeTransporter, sendThroughNodemailer } from './nodemailer.js';
 import type { OutgoingMessage, SendResult, Transport } from './types.js';
@@ -99,6 +102,26 @@ function toNodemailerOptions(o: SmtpTransportOptions): Record<string, unknown> {
 }
 
 /**
+ * The EHLO name goes verbatim into the SMTP dialogue: a line break in it would
+ * inject commands (nodemailer ≤ 8.0.4, GHSA-vvjj-xcjg-gr5g). It must be a host name.
+ */
+function checkHeloName(name: unknown): void {
+  const ok =
+    typeof name === 'string' &&
+    findUnsafeCodePoint(name) === -1 &&
+    /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(
+      name,
+    );
+  if (!ok) {
+    throw new MailHygieneError(
+      'INVALID_OPTIONS',
+      `smtpTransport: name ${JSON.stringify(String(name).slice(0, 80))} is not a host name`,
+      { field: 'name' },
+    );
+  }
+}
+
+/**
  * A transport over SMTP (submission, relay or MX) through nodemailer.
  * Replies map to `TransportError` (4yz temporary, 5yz permanent); a refused
  * recipient among accepted ones ends up in `rejected`; no recipient accepted
@@ -122,6 +145,7 @@ export function smtpTransport(
       field: 'host',
     });
   }
+  if (options.name !== undefined) checkHeloName(options.name);
   const checkOptions = { smtputf8: options.smtputf8 ?? false };
   let transporter: Promise<NodemailerLikeTransporter> | undefined;
 

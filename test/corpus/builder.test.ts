@@ -33,22 +33,37 @@ function inputFor(c: CorpusCase): MessageInput | undefined {
   const v = inputOf(c);
   const s = v as string;
   switch (c.field) {
-    case 'subject': return { ...base, subject: s };
-    case 'from_name': return { ...base, from: { name: s, address: 'site@example.com' } };
-    case 'from_address': return { ...base, from: s };
-    case 'to_address': return { ...base, to: s };
-    case 'cc_address': return { ...base, cc: s };
-    case 'reply_to': return { ...base, replyTo: s };
-    case 'header_name': return { ...base, headers: [[s, 'value']] };
-    case 'header_value': return { ...base, headers: [['X-Test', s]] };
-    case 'envelope_sender': return { ...base, envelope: { from: s } };
-    case 'body_text': return { ...base, text: v as string };
-    case 'body_html': return { ...base, text: undefined, html: s };
-    case 'attachment_filename': return { ...base, attachments: [{ filename: s, content: 'data' }] };
+    case 'subject':
+      return { ...base, subject: s };
+    case 'from_name':
+      return { ...base, from: { name: s, address: 'site@example.com' } };
+    case 'from_address':
+      return { ...base, from: s };
+    case 'to_address':
+      return { ...base, to: s };
+    case 'cc_address':
+      return { ...base, cc: s };
+    case 'reply_to':
+      return { ...base, replyTo: s };
+    case 'header_name':
+      return { ...base, headers: [[s, 'value']] };
+    case 'header_value':
+      return { ...base, headers: [['X-Test', s]] };
+    case 'envelope_sender':
+      return { ...base, envelope: { from: s } };
+    case 'body_text':
+      return { ...base, text: v as string };
+    case 'body_html':
+      return { ...base, text: undefined, html: s };
+    case 'attachment_filename':
+      return { ...base, attachments: [{ filename: s, content: 'data' }] };
     // We never read paths or URLs: a `path` is an unknown field of an attachment.
-    case 'attachment_path': return { ...base, attachments: [{ filename: 'a.jpg', content: 'x', path: s } as never] };
-    case 'recipients': return { ...base, to: v as string[] };
-    default: return undefined;
+    case 'attachment_path':
+      return { ...base, attachments: [{ filename: 'a.jpg', content: 'x', path: s } as never] };
+    case 'recipients':
+      return { ...base, to: v as string[] };
+    default:
+      return undefined;
   }
 }
 
@@ -61,12 +76,15 @@ const elsewhere = (c: CorpusCase) => c.error_code === 'FORM_FIELD' || c.field ==
  * U+2028/U+2029 (issue 2 item 3) even though the builder context says "encode".
  * The two deviations from the corpus's own verdict are marked in the function.
  */
-function expectation(c: CorpusCase): { kind: 'reject'; code: string } | { kind: 'accept' | 'warn' } {
+function expectation(
+  c: CorpusCase,
+): { kind: 'reject'; code: string } | { kind: 'accept' | 'warn' } {
   if (c.id === 'address-rfc5322-a5-comments') return { kind: 'reject', code: 'INVALID_ADDRESS' }; // builder: reject raw CFWS
   // The corpus says "accept; round-trips exactly", which no encoding can do: an
   // unpaired surrogate has no UTF-8 form. Replacing it would be a silent change,
   // so it is refused like every other character that cannot be carried.
-  if (c.id === 'filename-unpaired-surrogate-param') return { kind: 'reject', code: 'INVALID_ATTACHMENT' };
+  if (c.id === 'filename-unpaired-surrogate-param')
+    return { kind: 'reject', code: 'INVALID_ATTACHMENT' };
   if (c.expected === 'reject') return { kind: 'reject', code: c.error_code! };
   return { kind: c.expected };
 }
@@ -118,7 +136,12 @@ describe('hostile-input corpus: compose()', () => {
   });
 });
 
-function checkAccepted(c: CorpusCase, input: MessageInput, judged: Awaited<ReturnType<PythonEmail['check']>>, msg: { raw: Buffer }) {
+function checkAccepted(
+  c: CorpusCase,
+  input: MessageInput,
+  judged: Awaited<ReturnType<PythonEmail['check']>>,
+  msg: { raw: Buffer },
+) {
   const raw = msg.raw.toString('latin1');
   switch (c.field) {
     case 'subject':
@@ -126,8 +149,11 @@ function checkAccepted(c: CorpusCase, input: MessageInput, judged: Awaited<Retur
       for (const line of raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(78);
       break;
     case 'from_name':
-      expect(judged.headers.from?.[0]?.name.replace(/\s/g, '')).toBe((input.from as { name: string }).name.replace(/\s/g, ''));
-      for (const w of raw.match(/=\?[^?]+\?[QB]\?[^?]*\?=/g) ?? []) expect(w.length).toBeLessThanOrEqual(75);
+      expect(judged.headers.from?.[0]?.name.replace(/\s/g, '')).toBe(
+        (input.from as { name: string }).name.replace(/\s/g, ''),
+      );
+      for (const w of raw.match(/=\?[^?]+\?[QB]\?[^?]*\?=/g) ?? [])
+        expect(w.length).toBeLessThanOrEqual(75);
       break;
     case 'attachment_filename': {
       const name = judged.parts.find((p) => p.disposition === 'attachment')?.filename;
@@ -138,7 +164,11 @@ function checkAccepted(c: CorpusCase, input: MessageInput, judged: Awaited<Retur
     }
     case 'body_text': {
       const text = judged.parts.find((p) => p.contentType === 'text/plain')?.text ?? '';
-      expect(text.replace(/\r\n$/, '')).toBe(String(input.text).replace(/\r\n|\r|\n/g, '\r\n').replace(/\r\n$/, ''));
+      expect(text.replace(/\r\n$/, '')).toBe(
+        String(input.text)
+          .replace(/\r\n|\r|\n/g, '\r\n')
+          .replace(/\r\n$/, ''),
+      );
       expect(raw).not.toMatch(/(^|[^\r])\n/); // no bare LF on the wire
       expect(raw).not.toMatch(/\r(?!\n)/);
       break;
@@ -148,3 +178,18 @@ function checkAccepted(c: CorpusCase, input: MessageInput, judged: Awaited<Retur
       break;
   }
 }
+
+describe('hostile-input corpus: transport options', () => {
+  for (const c of cases.filter((x) => x.field === 'helo_name')) {
+    it(`${c.id}: smtpTransport refuses the EHLO name with ${c.error_code}`, async () => {
+      const { smtpTransport } = await import('../../src/transport/smtp.js');
+      try {
+        smtpTransport({ host: '127.0.0.1', name: inputOf(c) as string });
+        expect.unreachable('accepted');
+      } catch (e) {
+        expect((e as MailHygieneError).code).toBe(c.error_code);
+        expect((e as MailHygieneError).field).toBe('name');
+      }
+    });
+  }
+});
