@@ -1,0 +1,125 @@
+/**
+ * `repair()`: legacy raw mail (PHP mail(), forms, old scripts) → a message
+ * that lints clean, rebuilt through the composer's MIME tree and renderer.
+ * It fixes what needs no guess about the sender's intent and refuses the
+ * rest with REPAIR_REFUSED, writing nothing half-fixed. On the sendmail
+ * shim's hot path: no zod, html-to-text and iconv-lite load only when needed.
+ */
+import { lint, rules } from './lint/index.js';
+import { parseMessage, unfold } from './lint/parse.js';
+import { chunksToBufferSync, renderChunks } from './mime/render.js';
+import { resolvePolicy } from './policy.js';
+import { refuseRecipientFlood } from './repair/addresses.js';
+import { actionable, appliedFindings, headerLine, partPath } from './repair/applied.js';
+import { repairBody } from './repair/body.js';
+import { repairEnvelope } from './repair/envelope.js';
+import { repairHeaders } from './repair/headers.js';
+import { preflight } from './repair/preflight.js';
+import { refuse } from './repair/refuse.js';
+import type { RepairOptions, RepairResult } from './repair/types.js';
+import type { Envelope } from './types.js';
+
+export type { RepairOptions, RepairResult } from './repair/types.js';
+
+/** Rules about the envelope: fixing them never needs new bytes. */
+const ENVELOPE_RULES = new Set(rules.filter((r) => !r.needs.includes('raw')).map((r) => r.id));
+
+const loadHtmlToText = async () => (await import('./body/html-to-text.js')).htmlToText;
+
+/**
+ * Repairs a raw message. Resolves to the repaired bytes, the envelope and one
+ * finding per change (`rule` is the lint rule it fixes). A message that needs
+ * nothing comes back byte for byte with `applied` empty.
+ *
+ * Throws MailHygieneError: REPAIR_REFUSED (`field` names the reason, e.g.
+ * `duplicate-header:from`, `bare-cr-in-header`, `unrepairable:<rule>`),
+ * TOO_MANY_RECIPIENTS, NO_RECIPIENTS, INVALID_ENVELOPE_SENDER.
+ *
+ * @example
+ * ```ts
+ * const { raw, envelope, applied } = await repair(phpMailBytes, {
+ *   envelopeFrom: 'bounces@example.com',
+ *   envelope: { from: 'www-data@web01', to: ['erika@example.org'] },
+ * });
+ * for (const f of applied) console.error(f.rule, f.message);
+ * ```
+ */
+export async function repair(
+  raw: Uint8Array | string,
+  options: RepairOptions = {},
+): Promise<RepairResult> {
+  const policy = resolvePolicy({
+    ...(options.envelopeFrom !== undefined && { envelopeFrom: options.envelopeFrom }),
+    ...(options.maxRecipients !== undefined && { maxRecipients: options.maxRecipients }),
+    ...(options.messageIdDomain !== undefined && { messageIdDomain: options.messageIdDomain }),
+    ...(options.now !== undefined && { now: options.now }),
+  });
+  const msg = parseMessage(raw);
+  preflight(msg);
+  refuseRecipientFlood(
+    msg.root.headers
+      .filter((h) => h.key === 'to' || h.key === 'cc' || h.key === 'bcc')
+      .map((h) => ({ key: h.key, text: unfold(msg, h) })),
+    policy.maxRecipients,
+  );
+  const lintNow = policy.now();
+  const before = lint(msg, lintOptions(lintNow, options.envelope));
+  const flagged = new Set<number>();
+  const htmlParts = new Set<string>();
+  for (const f of before.findings) {
+    const line = headerLine(f);
+    if (line !== undefined && f.severity !== 'info') flagged.add(line);
+    if (line !== undefined && f.rule === 'needless-encoding') flagged.add(line);
+    if (f.rule === 'html-without-mime') {
+      const path = partPath(f);
+      if (path !== undefined) htmlParts.add(path);
+    }
+  }
+  const legacyCharset = options.legacyCharset ?? 'windows-1252';
+  const headers = repairHeaders(msg, {
+    legacyCharset,
+    maxRecipients: policy.maxRecipients,
+    now: policy.now,
+    defaultFrom: options.defaultFrom,
+    messageIdDomain: policy.messageIdDomain,
+    flagged,
+  });
+  const envelope = repairEnvelope(
+    {
+      given: options.envelope,
+      configured: options.envelopeFrom !== undefined,
+      from: headers.from,
+      recipients: headers.recipients,
+      returnPath: headers.returnPath,
+    },
+    policy,
+  );
+  const needsRebuild = before.findings.some(
+    (f) => (f.severity === 'error' || actionable(f)) && !ENVELOPE_RULES.has(f.rule),
+  );
+  // Nothing wrong with the bytes: they go out as they came (a DKIM signature stays valid).
+  const out = needsRebuild
+    ? chunksToBufferSync(
+        renderChunks(
+          await repairBody(msg, { legacyCharset, htmlParts }, loadHtmlToText),
+          headers.lines,
+        ),
+      )
+    : Buffer.from(msg.bytes);
+  // A derived (best-effort) envelope is not judged: only one the caller gave or configured.
+  const required = options.envelope !== undefined || options.envelopeFrom !== undefined;
+  const after = lint(out, lintOptions(lintNow, required ? envelope : undefined));
+  const remaining = after.findings.find((f) => f.severity === 'error');
+  if (remaining) {
+    refuse(
+      `unrepairable:${remaining.rule}`,
+      `${remaining.message}${remaining.location ? ` (${remaining.location})` : ''}`,
+    );
+  }
+  const applied = appliedFindings(before.findings, after.findings);
+  return envelope ? { raw: out, envelope, applied } : { raw: out, applied };
+}
+
+function lintOptions(now: Date, envelope: Envelope | undefined) {
+  return envelope ? { now, envelope } : { now };
+}

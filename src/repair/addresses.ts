@@ -1,0 +1,98 @@
+/**
+ * Address fields of legacy mail → checked mailboxes. The tolerant lint reader
+ * finds the mailboxes; each one then passes the strict parser, so display
+ * names are re-encoded and IDN domains become A-labels. What does not pass is
+ * refused, never guessed at.
+ */
+import type { Mailbox } from '../address/mailbox.js';
+import { parseMailbox } from '../address/parse.js';
+import { MailHygieneError } from '../errors.js';
+import { type AddressListResult, parseAddressList } from '../lint/address-list.js';
+import { decodeWords } from '../lint/encoded-words.js';
+import { refuse } from './refuse.js';
+
+/** Problems the re-rendering itself removes (quoting, stray commas). */
+const RENDER_FIXES = new Set([
+  'unquoted-specials',
+  'trailing-comma',
+  'empty-element',
+  'blank-display-name',
+]);
+
+/** The tolerant parse of an address field's text, refusing more than `max` mailboxes before any strict parsing. */
+export function readAddressList(text: string, key: string, max: number): AddressListResult {
+  const list = parseAddressList(text);
+  if (list.mailboxes.length > max) {
+    throw new MailHygieneError(
+      'TOO_MANY_RECIPIENTS',
+      `${key} has ${list.mailboxes.length} addresses; the limit is ${max}`,
+      { field: key },
+    );
+  }
+  return list;
+}
+
+/** Strict mailboxes of a tolerant address list; refuses what cannot be read unambiguously. */
+export function toMailboxes(list: AddressListResult, key: string): Mailbox[] {
+  const bad = list.problems.find((p) => !RENDER_FIXES.has(p));
+  if (bad) refuse(`invalid-address:${key}`, `${key}: ${bad}`);
+  return list.mailboxes.map((m, i) => {
+    const bad1 = m.problems.find((p) => !RENDER_FIXES.has(p));
+    if (bad1) refuse(`invalid-address:${key}`, `${key}: ${JSON.stringify(m.address)}: ${bad1}`);
+    // RFC 2047 words are not decoded inside quotes (§5), but legacy mail puts them there.
+    const name = decodeWords(m.displayName).trim();
+    try {
+      return parseMailbox({ name, address: m.address }, `${key}[${i}]`, { smtputf8: false });
+    } catch (e) {
+      if (e instanceof MailHygieneError) refuse(`invalid-address:${key}`, e.message, e);
+      throw e;
+    }
+  });
+}
+
+/**
+ * Counts the addresses of an address-list in one linear pass: top-level
+ * comma-separated elements holding an `@` outside quotes and comments. Used to
+ * refuse floods before the tolerant parser (which is not linear) sees them.
+ */
+export function countAddresses(text: string): number {
+  let count = 0;
+  let at = false;
+  let quoted = false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c && (quoted || depth > 0)) i++;
+    else if (quoted) {
+      if (c === 0x22) quoted = false;
+    } else if (depth > 0) {
+      if (c === 0x28) depth++;
+      else if (c === 0x29) depth--;
+    } else if (c === 0x22) quoted = true;
+    else if (c === 0x28) depth++;
+    else if (c === 0x40) at = true;
+    else if (c === 0x2c) {
+      if (at) count++;
+      at = false;
+    }
+  }
+  return at ? count + 1 : count;
+}
+
+/** Throws TOO_MANY_RECIPIENTS when To, Cc and Bcc together name more than `max` addresses. */
+export function refuseRecipientFlood(
+  fields: ReadonlyArray<{ key: string; text: string }>,
+  max: number,
+): void {
+  let n = 0;
+  for (const f of fields) {
+    n += countAddresses(f.text);
+    if (n > max) {
+      throw new MailHygieneError(
+        'TOO_MANY_RECIPIENTS',
+        `the message names more than ${max} recipients (${f.key} reached the limit); send in batches`,
+        { field: f.key },
+      );
+    }
+  }
+}

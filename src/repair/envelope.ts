@@ -1,0 +1,63 @@
+/**
+ * The envelope of a repaired message. The sender is the given one when it can
+ * receive bounces, else the configured bounce address; recipients are the
+ * given ones, else To ∪ Cc ∪ Bcc of the message (Bcc is removed from the bytes).
+ */
+import { isLocalDomain } from '../address/domain.js';
+import type { Mailbox } from '../address/mailbox.js';
+import { parseReversePath, resolveRecipients, resolveReversePath } from '../envelope.js';
+import { MailHygieneError } from '../errors.js';
+import type { Policy } from '../policy.js';
+import type { Envelope } from '../types.js';
+
+export interface EnvelopeInput {
+  given: Envelope | undefined;
+  /** options.envelopeFrom was set. */
+  configured: boolean;
+  from: Mailbox;
+  recipients: readonly Mailbox[];
+  /** Address of a removed Return-Path field. */
+  returnPath: string | undefined;
+}
+
+function usable(address: string, policy: Policy): boolean {
+  try {
+    return !isLocalDomain(parseReversePath(address, 'envelope.from', policy).domain);
+  } catch (e) {
+    if (e instanceof MailHygieneError) return false;
+    throw e;
+  }
+}
+
+/**
+ * Derives the envelope. With an explicit envelope or a configured bounce
+ * address the envelope is required, so its errors (INVALID_ENVELOPE_SENDER,
+ * NO_RECIPIENTS, TOO_MANY_RECIPIENTS) are thrown; otherwise it is best effort
+ * and undefined when the message names no usable sender or no recipient.
+ */
+export function repairEnvelope(e: EnvelopeInput, policy: Policy): Envelope | undefined {
+  const required = e.given !== undefined || e.configured;
+  // Header recipients count against the limit even when the envelope is given.
+  const unique = new Set(e.recipients.map((m) => m.address));
+  if (unique.size > policy.maxRecipients) resolveRecipients(undefined, e.recipients, policy);
+  if (!required) {
+    if (unique.size === 0) return undefined;
+    const hint =
+      e.returnPath !== undefined && usable(e.returnPath, policy) ? e.returnPath : undefined;
+    if (hint === undefined && isLocalDomain(e.from.domain)) return undefined;
+    return {
+      from: hint ?? e.from.address,
+      to: resolveRecipients(undefined, e.recipients, policy),
+    };
+  }
+  const givenFrom = e.given?.from;
+  // A given sender that cannot receive bounces is replaced by the configured one (never passed on).
+  const explicit =
+    givenFrom !== undefined && (givenFrom === '' || usable(givenFrom, policy) || !e.configured)
+      ? givenFrom
+      : undefined;
+  return {
+    from: resolveReversePath(explicit, e.from, policy),
+    to: resolveRecipients(e.given?.to, e.recipients, policy),
+  };
+}

@@ -1,0 +1,224 @@
+/**
+ * The top-level header block of a legacy message → rendered fields. Fields
+ * that are clean 7-bit lines pass through as written (line ends made CRLF);
+ * the rest become typed values (mailboxes, text, dates, msg-ids) and go
+ * through the composer's renderers. The root entity's MIME fields are left
+ * out: the MIME rebuild renders them.
+ */
+import type { Mailbox } from '../address/mailbox.js';
+import { parseAddrSpec } from '../address/parse.js';
+import { MailHygieneError } from '../errors.js';
+import { renderAddressList } from '../header/address-list.js';
+import { formatDate } from '../header/date.js';
+import { generateMessageId, parseMessageId } from '../header/message-id.js';
+import { findUnsafeCodePoint } from '../header/single-line.js';
+import { renderUnstructured } from '../header/unstructured.js';
+import { checkDate } from '../lint/date.js';
+import { decodeWords } from '../lint/encoded-words.js';
+import { type HeaderField, type ParsedMessage, unfold } from '../lint/parse.js';
+import { readAddressList, toMailboxes } from './addresses.js';
+import { refuse } from './refuse.js';
+import { readHeaderBinary } from './text.js';
+
+export interface HeaderSettings {
+  legacyCharset: string;
+  maxRecipients: number;
+  now: () => Date;
+  defaultFrom: string | undefined;
+  messageIdDomain: string | undefined;
+  /** Lines of top-level fields a lint finding points at: those are re-rendered. */
+  flagged: ReadonlySet<number>;
+}
+
+export interface RepairedHeaders {
+  /** Rendered fields, CRLF-terminated, in the original order (MIME-Version last). */
+  lines: string[];
+  from: Mailbox;
+  /** To, Cc and Bcc mailboxes (Bcc is not in `lines`). */
+  recipients: Mailbox[];
+  /** Address of a removed Return-Path field, a hint for the envelope sender. */
+  returnPath: string | undefined;
+}
+
+const ADDRESS_FIELDS: Record<string, string> = {
+  from: 'From',
+  sender: 'Sender',
+  'reply-to': 'Reply-To',
+  to: 'To',
+  cc: 'Cc',
+  bcc: 'Bcc',
+};
+/** The root entity's MIME fields: rendered by the MIME rebuild. */
+const MIME_FIELDS = new Set([
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+  'content-disposition',
+  'content-id',
+  'content-length',
+]);
+/** Fields whose value is free text, so RFC 2047 words may carry what raw bytes did. */
+const UNSTRUCTURED = new Set(['subject', 'comments', 'organization', 'thread-topic', 'user-agent']);
+const MAX_LINE = 998;
+
+function isPhpFingerprint(msg: ParsedMessage, h: HeaderField): boolean {
+  if (h.key === 'x-php-originating-script' || h.key === 'x-php-script') return true;
+  return h.key === 'x-mailer' && /^\s*PHP(\/[\d.]+)?\s*$/i.test(unfold(msg, h));
+}
+
+/** The field exactly as written with CRLF line ends, or undefined when it is not clean 7-bit. */
+function verbatim(msg: ParsedMessage, h: HeaderField): string | undefined {
+  const raw = msg.bytes.toString('latin1', h.start, h.end);
+  const lines = raw.split(/\r?\n/);
+  for (const line of lines) {
+    if (line.length > MAX_LINE || /[^\x09\x20-\x7e]/.test(line)) return undefined;
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function text(msg: ParsedMessage, h: HeaderField, s: HeaderSettings): string {
+  return readHeaderBinary(unfold(msg, h), s.legacyCharset).trim();
+}
+
+/** Free text of a field, RFC 2047-decoded; refuses line breaks and controls smuggled in words. */
+function unstructuredText(msg: ParsedMessage, h: HeaderField, s: HeaderSettings): string {
+  const value = decodeWords(text(msg, h, s)).replace(/\t/g, ' ');
+  if (findUnsafeCodePoint(value) !== -1) {
+    refuse(
+      `encoded-word-unsafe-content:${h.key}`,
+      `${h.name} decodes to a line break or control character`,
+    );
+  }
+  return value;
+}
+
+function renderDate(msg: ParsedMessage, h: HeaderField | undefined, s: HeaderSettings): string {
+  if (h) {
+    const value = text(msg, h, s);
+    const checked = checkDate(value);
+    if (checked.problems.length === 0) return verbatim(msg, h) ?? `Date: ${value}\r\n`;
+    // Readable but wrong (weekday, obsolete zone): the same instant, written correctly.
+    if (checked.date && !Number.isNaN(checked.date.getTime()))
+      return `Date: ${formatDate(checked.date)}\r\n`;
+  }
+  return `Date: ${formatDate(s.now())}\r\n`;
+}
+
+function renderMessageId(msg: ParsedMessage, h: HeaderField | undefined, domain: string): string {
+  if (h) {
+    const value = unfold(msg, h).trim();
+    try {
+      const id = parseMessageId(value, 'Message-ID');
+      return id === value ? (verbatim(msg, h) ?? `Message-ID: ${id}\r\n`) : `Message-ID: ${id}\r\n`;
+    } catch (e) {
+      if (!(e instanceof MailHygieneError)) throw e;
+    }
+  }
+  return `Message-ID: ${generateMessageId(domain)}\r\n`;
+}
+
+/** Rebuilds the top-level fields. Throws REPAIR_REFUSED / TOO_MANY_RECIPIENTS. */
+export function repairHeaders(msg: ParsedMessage, s: HeaderSettings): RepairedHeaders {
+  const fields = msg.root.headers;
+  const lines: string[] = [];
+  const recipients: Mailbox[] = [];
+  let from: Mailbox | undefined;
+  let returnPath: string | undefined;
+  let recipientCount = 0;
+  // Placeholders keep the original order; Date and Message-ID are filled in once From is known.
+  let dateAt = -1;
+  let idAt = -1;
+  let dateField: HeaderField | undefined;
+  let idField: HeaderField | undefined;
+
+  for (const h of fields) {
+    if (MIME_FIELDS.has(h.key) || isPhpFingerprint(msg, h)) continue;
+    if (h.key === 'return-path') {
+      const v = text(msg, h, s).replace(/^<|>$/g, '');
+      try {
+        returnPath = parseAddrSpec(v, 'Return-Path', { smtputf8: false }, '').address;
+      } catch {
+        // An unreadable hint is no hint.
+      }
+      continue;
+    }
+    const canonical = ADDRESS_FIELDS[h.key];
+    if (canonical) {
+      const isRecipient = h.key === 'to' || h.key === 'cc' || h.key === 'bcc';
+      // Floods are refused before any strict parsing: 50,000 addresses are an attack, not a list.
+      const max = isRecipient ? s.maxRecipients - recipientCount : s.maxRecipients;
+      const list = readAddressList(text(msg, h, s), h.key, max);
+      if (isRecipient) recipientCount += list.mailboxes.length;
+      const flagged = s.flagged.has(h.line);
+      const raw = flagged ? undefined : verbatim(msg, h);
+      // Only a field that is re-rendered needs strict mailboxes for its bytes; the envelope always does.
+      const boxes = toMailboxes(list, h.key);
+      if (isRecipient) recipients.push(...boxes);
+      if (h.key === 'from') {
+        if (boxes.length !== 1)
+          refuse(
+            'multiple-from',
+            `From has ${boxes.length} mailboxes; which one sends cannot be told`,
+          );
+        from = boxes[0]!;
+      }
+      if (h.key === 'bcc') continue;
+      if (raw !== undefined) lines.push(raw);
+      else if (list.groups.length > 0)
+        refuse(`group-syntax:${h.key}`, `${h.name} uses group syntax and needs re-encoding`);
+      else if (boxes.length > 0) lines.push(renderAddressList(canonical, boxes));
+      continue;
+    }
+    if (h.key === 'date') {
+      dateField = h;
+      dateAt = lines.push('') - 1;
+      continue;
+    }
+    if (h.key === 'message-id') {
+      idField = h;
+      idAt = lines.push('') - 1;
+      continue;
+    }
+    const raw =
+      s.flagged.has(h.line) && (h.key === 'subject' || UNSTRUCTURED.has(h.key))
+        ? undefined
+        : verbatim(msg, h);
+    if (raw !== undefined) {
+      lines.push(raw);
+    } else if (UNSTRUCTURED.has(h.key) || h.key.startsWith('x-')) {
+      const name = h.key === 'subject' ? 'Subject' : h.name;
+      lines.push(renderUnstructured(name, unstructuredText(msg, h, s)));
+    } else {
+      refuse(
+        `header-unrepairable:${h.key}`,
+        `${h.name} is a structured field with 8-bit or over-long content`,
+      );
+    }
+  }
+
+  if (!from) {
+    if (s.defaultFrom === undefined)
+      refuse('missing-from', 'the message has no From and no defaultFrom was given');
+    try {
+      from = toMailboxes(readAddressList(s.defaultFrom, 'from', 1), 'defaultFrom')[0];
+    } catch (e) {
+      if (e instanceof MailHygieneError && e.code === 'TOO_MANY_RECIPIENTS')
+        refuse('invalid-default-from', 'defaultFrom must be one mailbox');
+      throw e;
+    }
+    if (!from) refuse('invalid-default-from', 'defaultFrom holds no mailbox');
+    lines.unshift(renderAddressList('From', [from]));
+    if (dateAt !== -1) dateAt++;
+    if (idAt !== -1) idAt++;
+  }
+  const date = renderDate(msg, dateField, s);
+  if (dateAt === -1) {
+    lines.unshift(date);
+    if (idAt !== -1) idAt++;
+  } else lines[dateAt] = date;
+  const id = renderMessageId(msg, idField, s.messageIdDomain ?? from.domain);
+  if (idAt === -1) lines.push(id);
+  else lines[idAt] = id;
+  lines.push('MIME-Version: 1.0\r\n');
+  return { lines, from, recipients, returnPath };
+}

@@ -1,0 +1,28 @@
+/** Options and result of `repair()`. */
+import type { Envelope, Finding } from '../types.js';
+
+export interface RepairOptions {
+  /** Bounce address: replaces a missing, local or unqualified envelope sender. */
+  envelopeFrom?: string;
+  /** The envelope the message came with (sendmail -f / recipients). */
+  envelope?: Envelope;
+  /** Charset of 8-bit text that is not valid UTF-8. Default `windows-1252`. */
+  legacyCharset?: string;
+  /** Refuse more recipients than this. Default 100. */
+  maxRecipients?: number;
+  /** From used when the message has none (`'Shop <shop@example.com>'`). */
+  defaultFrom?: string;
+  /** Clock for a missing Date (and the date-skew rule). */
+  now?: () => Date;
+  /** Domain of generated Message-IDs; default the From domain. */
+  messageIdDomain?: string;
+}
+
+export interface RepairResult {
+  /** The repaired message (the input bytes unchanged when nothing needed repair). */
+  raw: Buffer;
+  /** The SMTP envelope, when one could be derived (always when `envelope`/`envelopeFrom` was given). */
+  envelope?: Envelope;
+  /** One finding per change: the lint rule it fixes and what was done. */
+  applied: Finding[];
+}
