@@ -21,7 +21,10 @@
  *   that off (`skipHtmlToText`), and its resulting `''` becomes `null`.
  *   mailparser also turns `cid:` links into data: URIs unless told not to
  *   (`skipImageLinks`), which we do.
- * - Remaining: an EMPTY text part reads as "\n" in mailparser; an empty html
+ * - Remaining: postal-mime drops ONE leading U+FEFF of a decoded text body
+ *   (WHATWG TextDecoder takes it for a byte order mark); mailparser and
+ *   Python keep it. Both npm parsers drop a U+FEFF at the start of an
+ *   encoded-word in headers. An EMPTY text part reads as "\n" in mailparser; an empty html
  *   part is `null` in mailparser. postal-mime converts CRLF to LF (and keeps
  *   the delimiter CRLF) inside text/* ATTACHMENTS that are not base64-encoded;
  *   mailparser returns their exact bytes.
