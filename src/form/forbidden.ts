@@ -6,7 +6,7 @@
  * (CSRF tokens, submit buttons) are ignored and never used.
  */
 
-/** Names as listed; matching ignores case, `-`, `_` and other separators (`Reply-To`, `reply_to`, `BCC`). */
+/** Names as listed (plus {@link PROTOTYPE_KEYS}); matching ignores case, `-`, `_` and other separators (`Reply-To`, `reply_to`, `BCC`). */
 export const FORBIDDEN_FORM_FIELDS: readonly string[] = Object.freeze([
   'to',
   'cc',
@@ -33,7 +33,10 @@ export const FORBIDDEN_FORM_FIELDS: readonly string[] = Object.freeze([
   'inReplyTo',
   'references',
   'listUnsubscribe',
-  // Prototype-pollution probes: no form has them.
+]);
+
+/** Prototype-pollution probes: no form has them. Matched exactly (`proto` is an ordinary name). */
+export const PROTOTYPE_KEYS: readonly string[] = Object.freeze([
   '__proto__',
   'constructor',
   'prototype',
@@ -56,5 +59,6 @@ const NORMALISED = new Set(FORBIDDEN_FORM_FIELDS.map(normalise));
  */
 export function isForbiddenFormField(name: string): boolean {
   // Long keys cannot be any of the names; skip normalising them.
+  if (PROTOTYPE_KEYS.includes(name)) return true;
   return name.length <= 40 && NORMALISED.has(normalise(name));
 }
