@@ -63,7 +63,14 @@ export async function repair(
     policy.maxRecipients,
   );
   const lintNow = policy.now();
-  const before = lint(msg, lintOptions(lintNow, options.envelope));
+  const given = options.envelope;
+  const before = lint(
+    msg,
+    lintOptions(
+      lintNow,
+      given?.from !== undefined ? { from: given.from, to: given.to ?? [] } : undefined,
+    ),
+  );
   const flagged = new Set<number>();
   const htmlParts = new Set<string>();
   for (const f of before.findings) {

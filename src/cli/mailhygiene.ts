@@ -12,7 +12,7 @@ export const HELP = `Usage: mailhygiene <command> [options]
 
 Commands:
   lint [file…|-]     report hygiene problems in raw messages (exit 0 clean, 2 errors)
-  repair [file|-]    write a repaired message (not available yet)
+  repair [file|-]    write a repaired message; changes on stderr (exit 65 when refused)
   doctor             check the DNS/sending setup of a domain
 
 Options:
@@ -24,17 +24,7 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   lint: async () => (await import('./lint-command.js')).runLintCommand,
-  repair: async () => async (argv, io) => {
-    // Seam for repair(): a `repair-command.ts` exporting runRepairCommand(argv, io) plugs in here.
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.stdout.write(
-        'Usage: mailhygiene repair [file|-] [-o out] [--envelope-from addr]\n(not available yet)\n',
-      );
-      return EX.OK;
-    }
-    io.stderr.write('mailhygiene repair: not available yet\n');
-    return EX.UNAVAILABLE;
-  },
+  repair: async () => (await import('./repair-command.js')).runRepairCommand,
   doctor: async () => {
     const { runDoctorCommand } = await import('./doctor-command.js');
     // doctor-command has its own io shape (streams + isTTY); adapt ours to it.

@@ -11,7 +11,7 @@ import type { Policy } from '../policy.js';
 import type { Envelope } from '../types.js';
 
 export interface EnvelopeInput {
-  given: Envelope | undefined;
+  given: { from?: string; to?: string[] } | undefined;
   /** options.envelopeFrom was set. */
   configured: boolean;
   from: Mailbox;

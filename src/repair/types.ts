@@ -4,8 +4,11 @@ import type { Envelope, Finding } from '../types.js';
 export interface RepairOptions {
   /** Bounce address: replaces a missing, local or unqualified envelope sender. */
   envelopeFrom?: string;
-  /** The envelope the message came with (sendmail -f / recipients). */
-  envelope?: Envelope;
+  /**
+   * The envelope the message came with (sendmail -f and the recipients given on
+   * the command line). `to` replaces To ∪ Cc ∪ Bcc of the message.
+   */
+  envelope?: { from?: string; to?: string[] };
   /** Charset of 8-bit text that is not valid UTF-8. Default `windows-1252`. */
   legacyCharset?: string;
   /** Refuse more recipients than this. Default 100. */
