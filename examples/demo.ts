@@ -31,6 +31,8 @@ const id = result.messageId.slice(1, -1).replace(/[^A-Za-z0-9._@+-]/g, '_');
 const raw = await readFile(join(dir, `${id}.eml`));
 const report = lint(raw, { envelope: result.envelope });
 console.log(`wrote ${join(dir, `${id}.eml`)} (${raw.length} bytes)`);
-console.log(`envelope: MAIL FROM:<${result.envelope.from}> RCPT TO:${result.envelope.to.map((t) => `<${t}>`).join(' ')}`);
+console.log(
+  `envelope: MAIL FROM:<${result.envelope.from}> RCPT TO:${result.envelope.to.map((t) => `<${t}>`).join(' ')}`,
+);
 console.log(`lint: ${report.errors} errors, ${report.warnings} warnings`);
 await mailer.close();

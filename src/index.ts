@@ -4,35 +4,41 @@
  * @packageDocumentation
  */
 export { compose, composeStream } from './compose.js';
-export { MailHygieneError } from './errors.js';
+export { dkimSign } from './dkim/sign.js';
+export type { DoctorCheck, DoctorOptions, DoctorReport } from './doctor/index.js';
+export { doctor } from './doctor/index.js';
 export type { ErrorCode } from './errors.js';
-export type * from './types.js';
-export type { Options, DkimOptions, Policy } from './policy.js';
-export { strict as strictPolicy, resolvePolicy } from './policy.js';
-export { addressInputSchema, addressListSchema, attachmentSchema, messageInputSchema, optionsSchema } from './schema.js';
-export { lint, rules } from './lint/index.js';
+export { MailHygieneError } from './errors.js';
 export type { LintOptions, RuleInfo } from './lint/index.js';
-export { createMailer } from './mailer.js';
+export { lint, rules } from './lint/index.js';
 export type { Mailer, MailerOptions, MailerSendResult } from './mailer.js';
+export { createMailer } from './mailer.js';
+export type { DkimOptions, Options, Policy } from './policy.js';
+export { resolvePolicy, strict as strictPolicy } from './policy.js';
 export {
-  TransportError,
-  fileTransport,
-  memoryTransport,
-  nodemailerTransport,
-  sendmailTransport,
-  smtpTransport,
-} from './transport/index.js';
+  addressInputSchema,
+  addressListSchema,
+  attachmentSchema,
+  messageInputSchema,
+  optionsSchema,
+} from './schema.js';
 export type {
   FileTransportOptions,
   MemoryTransport,
   NodemailerTransportOptions,
   OutgoingMessage,
-  SendResult,
   SendmailTransportOptions,
+  SendResult,
   SmtpTransportOptions,
   StoredMessage,
   Transport,
 } from './transport/index.js';
-export { dkimSign } from './dkim/sign.js';
-export { doctor } from './doctor/index.js';
-export type { DoctorOptions, DoctorReport, DoctorCheck } from './doctor/index.js';
+export {
+  fileTransport,
+  memoryTransport,
+  nodemailerTransport,
+  sendmailTransport,
+  smtpTransport,
+  TransportError,
+} from './transport/index.js';
+export type * from './types.js';

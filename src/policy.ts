@@ -69,7 +69,9 @@ export const strict: Policy = Object.freeze({
 /** Resolves public options over a preset. Bad option values are a typed error. */
 export function resolvePolicy(options: Options = {}, base: Policy = strict): Policy {
   if (options === null || typeof options !== 'object') {
-    throw new MailHygieneError('INVALID_OPTIONS', 'options must be an object', { field: 'options' });
+    throw new MailHygieneError('INVALID_OPTIONS', 'options must be an object', {
+      field: 'options',
+    });
   }
   const maxRecipients = options.maxRecipients ?? base.maxRecipients;
   if (!Number.isInteger(maxRecipients) || maxRecipients < 1) {
@@ -78,7 +80,11 @@ export function resolvePolicy(options: Options = {}, base: Policy = strict): Pol
     });
   }
   const dkim =
-    options.dkim === undefined ? base.dkim : Array.isArray(options.dkim) ? options.dkim : [options.dkim];
+    options.dkim === undefined
+      ? base.dkim
+      : Array.isArray(options.dkim)
+        ? options.dkim
+        : [options.dkim];
   return Object.freeze({
     ...base,
     envelopeFrom: options.envelopeFrom ?? base.envelopeFrom,

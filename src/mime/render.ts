@@ -81,7 +81,14 @@ export function renderChunks(root: MimeNode, headers: readonly string[]): Chunk[
   renderNode(root, out, new Boundaries(), sevenBitBodies(root), headers);
   // The message ends in CRLF; a single-part body that already does keeps its own.
   const last = out[out.length - 1];
-  if (!(Buffer.isBuffer(last) && last.length >= 2 && last[last.length - 2] === 13 && last[last.length - 1] === 10)) {
+  if (
+    !(
+      Buffer.isBuffer(last) &&
+      last.length >= 2 &&
+      last[last.length - 2] === 13 &&
+      last[last.length - 1] === 10
+    )
+  ) {
     out.push(CRLF);
   }
   return out;

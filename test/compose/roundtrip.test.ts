@@ -52,7 +52,7 @@ async function expectRoundTrip(input: MessageInput, raw: Buffer): Promise<void> 
   const norm = (s: string) =>
     toLf(s)
       .replace(/\n$/, '')
-      .replace(/^\ufeff/, '');
+      .replace(/^\ufeff+/, '');
   const sameText = (got: string | null | undefined) =>
     expect(norm(got ?? '')).toBe(norm(input.text as string));
   if (input.text !== undefined) sameText(textPart?.text);
@@ -73,7 +73,7 @@ async function expectRoundTrip(input: MessageInput, raw: Buffer): Promise<void> 
   for (const { name, parsed } of parsers) {
     // Both decode with WHATWG TextDecoder, which drops a U+FEFF at the start of
     // each decoded encoded-word (it takes it for a byte order mark).
-    const bom = (s: string | null | undefined) => (s ?? '').replace(/^\ufeff/, '');
+    const bom = (s: string | null | undefined) => (s ?? '').replace(/^\ufeff+/, '');
     const mb = (m: { name: string; address: string }) => ({
       name: bom(m.name),
       address: m.address,

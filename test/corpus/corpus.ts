@@ -6,7 +6,15 @@ export interface CorpusCase {
   category: string;
   field: string;
   input: string | null;
-  generate?: { prefix?: string; unit?: string; times?: number; suffix?: string; truncate?: number; join?: string; bytes_hex?: string } | null;
+  generate?: {
+    prefix?: string;
+    unit?: string;
+    times?: number;
+    suffix?: string;
+    truncate?: number;
+    join?: string;
+    bytes_hex?: string;
+  } | null;
   expected: 'reject' | 'accept' | 'warn';
   error_code?: string | null;
   accept_means?: string | null;
@@ -14,7 +22,9 @@ export interface CorpusCase {
   sources: Array<{ type: string; ref: string; url?: string }>;
 }
 
-const data = JSON.parse(readFileSync(new URL('../fixtures/corpus/bad-inputs.json', import.meta.url), 'utf8')) as {
+const data = JSON.parse(
+  readFileSync(new URL('../fixtures/corpus/bad-inputs.json', import.meta.url), 'utf8'),
+) as {
   cases: CorpusCase[];
 };
 export const cases: CorpusCase[] = data.cases;
