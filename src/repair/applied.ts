@@ -41,8 +41,12 @@ export const ACTIONS: Readonly<Record<string, string>> = {
   'header-envelope-misaligned': 'envelope sender replaced by the bounce address',
 };
 
-/** Severities repair acts on per rule: info findings only where filters score them. */
-const INFO_ACTED_ON = new Set(['needless-encoding', 'php-mail-fingerprint']);
+/** Info findings repair acts on: filters score them or parsers report them as defects. */
+const INFO_ACTED_ON = new Set([
+  'needless-encoding',
+  'php-mail-fingerprint',
+  'encoded-word-forbidden-context',
+]);
 
 /** True when the finding makes repair rebuild the message. */
 export function actionable(f: Finding): boolean {

@@ -8,6 +8,7 @@
 import { textToBytes } from '../body/text.js';
 import { MailHygieneError } from '../errors.js';
 import { has8bit } from '../lint/decode.js';
+import { decodeWords } from '../lint/encoded-words.js';
 import { parseParams } from '../lint/mime-params.js';
 import { decodedBody, type MimePart, type ParsedMessage, unfold } from '../lint/parse.js';
 import { binaryPart, multipart, renderParam, renderParamHeader, textPart } from '../mime/parts.js';
@@ -79,7 +80,9 @@ function buildLeaf(msg: ParsedMessage, part: MimePart, s: BodySettings): Built {
   const ct = part.contentType;
   const media = s.htmlParts.has(part.path) ? 'text/html' : part.mediaType;
   const disp = disposition(part, msg);
-  const filename = disp.filename ?? ct?.params.get('name');
+  const named = disp.filename ?? ct?.params.get('name');
+  // Encoded-words inside quoted parameters are forbidden (RFC 2047 §5) but common; mail clients decode them.
+  const filename = named === undefined ? undefined : decodeWords(named);
   const isBody = disp.kind !== 'attachment' && filename === undefined;
   const bytes = decodedBody(msg, part);
   if (media.startsWith('text/')) {

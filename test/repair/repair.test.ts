@@ -1,0 +1,277 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MailHygieneError } from '../../src/errors.js';
+import { lint } from '../../src/lint/index.js';
+import { repair } from '../../src/repair.js';
+import {
+  type PyCheckResult,
+  type PythonEmail,
+  pyFindings,
+  startPythonEmail,
+} from '../support/python-email.js';
+import { fixtures, NOW, now, REFUSED, repairable } from './cases.js';
+
+let py: PythonEmail;
+beforeAll(async () => {
+  py = await startPythonEmail();
+});
+afterAll(async () => {
+  await py?.close();
+});
+
+const byName = new Map(fixtures().map((f) => [f.name, f.raw]));
+const raw = (name: string) => byName.get(name)!;
+
+async function refusal(p: Promise<unknown>): Promise<MailHygieneError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(MailHygieneError);
+  return e as MailHygieneError;
+}
+
+function plainText(r: PyCheckResult): string {
+  return r.parts
+    .filter((p) => p.contentType === 'text/plain')
+    .map((p) => p.text ?? '')
+    .join('\n');
+}
+
+describe('repair: every repairable sample and fixture', () => {
+  for (const f of repairable()) {
+    it(`${f.name}: lints without errors, Python finds nothing, a second repair changes nothing`, async () => {
+      const r = await repair(f.raw, { now });
+      const report = lint(r.raw, { now: NOW });
+      expect(report.findings.filter((x) => x.severity === 'error')).toEqual([]);
+      const pyr = await py.check(r.raw);
+      expect(pyFindings(pyr)).toEqual([]);
+      // Each applied finding names a lint rule that the original had.
+      const before = new Set(lint(f.raw, { now: NOW }).findings.map((x) => x.rule));
+      for (const a of r.applied) expect(before.has(a.rule)).toBe(true);
+      const again = await repair(r.raw, { now });
+      expect(again.applied).toEqual([]);
+      expect(again.raw.equals(r.raw)).toBe(true);
+    });
+  }
+});
+
+describe('repair: refusals', () => {
+  for (const [name, field] of Object.entries(REFUSED)) {
+    it(`${name} is refused (${field})`, async () => {
+      const e = await refusal(repair(raw(name), { now }));
+      expect(e.code).toBe('REPAIR_REFUSED');
+      expect(e.field).toBe(field);
+    });
+  }
+  it('refuses the 50,000-address To header fast with TOO_MANY_RECIPIENTS', async () => {
+    const to = Array.from({ length: 50_000 }, (_, i) => `user${i}@victim.example`).join(', ');
+    const msg = `From: a@example.com\r\nTo: ${to}\r\nSubject: x\r\n\r\nhi\r\n`;
+    const t = performance.now();
+    const e = await refusal(repair(msg, { now }));
+    expect(e.code).toBe('TOO_MANY_RECIPIENTS');
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+  it('counts To, Cc and Bcc together against maxRecipients', async () => {
+    const msg =
+      'From: a@example.com\r\nTo: b@example.org, c@example.org\r\nCc: d@example.org\r\nBcc: e@example.org\r\nSubject: x\r\n\r\nhi\r\n';
+    const e = await refusal(repair(msg, { now, maxRecipients: 3 }));
+    expect(e.code).toBe('TOO_MANY_RECIPIENTS');
+    await expect(repair(msg, { now, maxRecipients: 4 })).resolves.toBeDefined();
+  });
+  it('refuses a Bcc-looking line folded into another field', async () => {
+    const msg =
+      'From: a@example.com\r\nTo: b@example.org\r\nSubject: hello\r\n Bcc: victim@example.net\r\n\r\nhi\r\n';
+    const e = await refusal(repair(msg, { now }));
+    expect(e.field).toBe('injected-header:subject');
+  });
+  it('refuses duplicate From, To, Cc, Date and Message-ID', async () => {
+    for (const [name, value] of [
+      ['From', 'x@example.com'],
+      ['To', 'x@example.org'],
+      ['Cc', 'x@example.org'],
+      ['Date', 'Sun, 29 Nov 2026 13:40:00 +0000'],
+      ['Message-ID', '<a@example.com>'],
+    ] as const) {
+      const msg = `From: a@example.com\r\nTo: b@example.org\r\nCc: c@example.org\r\nDate: Sun, 29 Nov 2026 13:40:00 +0000\r\nMessage-ID: <m@example.com>\r\nSubject: s\r\n${name}: ${value}\r\n\r\nhi\r\n`;
+      const e = await refusal(repair(msg, { now }));
+      expect(e.field).toBe(`duplicate-header:${name.toLowerCase()}`);
+    }
+  });
+  it('refuses a message whose first line is not a header field', async () => {
+    const e = await refusal(repair('hello world\r\nFrom: a@example.com\r\n\r\nhi\r\n', { now }));
+    expect(e.code).toBe('REPAIR_REFUSED');
+  });
+  it('refuses multipart/signed instead of breaking the signature', async () => {
+    const msg = [
+      'From: a@example.com',
+      'To: b@example.org',
+      'Subject: s',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/signed; boundary="b"; protocol="application/pgp-signature"',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'Gr\xfc\xdfe',
+      '--b',
+      'Content-Type: application/pgp-signature',
+      '',
+      'sig',
+      '--b--',
+      '',
+    ].join('\n');
+    const e = await refusal(repair(Buffer.from(msg, 'latin1'), { now }));
+    expect(e.field).toMatch(/^unsupported-multipart:signed/);
+  });
+  it('needs recipients when an envelope is asked for', async () => {
+    const e = await refusal(
+      repair(raw('samples/probe-no-to.eml'), { now, envelopeFrom: 'bounce@example.com' }),
+    );
+    expect(e.code).toBe('NO_RECIPIENTS');
+  });
+});
+
+describe('repair: what the original meant survives', () => {
+  it('bad-latin1.eml: windows-1252 subject and body decode to the same text', async () => {
+    const r = await repair(raw('samples/bad-latin1.eml'), { now });
+    const p = await py.check(r.raw);
+    expect(p.headers.subject).toBe('Grüße aus Köln, schöne Tage');
+    const html = p.parts.find((x) => x.contentType === 'text/html')!;
+    expect(html.text).toContain('Schöne Grüße aus Köln!');
+    expect(plainText(p)).toContain('Schöne Grüße aus Köln!');
+    expect(r.raw.toString('latin1')).toMatch(/^Content-Type: multipart\/alternative;/m);
+    expect(r.applied.map((a) => a.rule)).toEqual(
+      expect.arrayContaining([
+        'bare-cr-or-lf',
+        'missing-date',
+        'missing-message-id',
+        'subject-needs-encoding',
+        'missing-charset',
+        'html-without-mime',
+      ]),
+    );
+  });
+  it('a different legacyCharset is honoured (ISO-8859-2)', async () => {
+    const msg = Buffer.from(
+      'From: a@example.com\nTo: b@example.org\nSubject: \xb3\xf3d\xbc\n\ntext \xb3\xf3d\xbc\n',
+      'latin1',
+    );
+    const r = await repair(msg, { now, legacyCharset: 'iso-8859-2' });
+    const p = await py.check(r.raw);
+    expect(p.headers.subject).toBe('łódź');
+    expect(plainText(p)).toContain('text łódź');
+  });
+  it('bad.eml: UTF-8 subject kept, HTML gets a text alternative, MIME-Version added', async () => {
+    const r = await repair(raw('samples/bad.eml'), { now });
+    const p = await py.check(r.raw);
+    expect(p.headers.subject).toBe('Grüße aus Köln – schöne Tage');
+    expect(p.headers.from).toEqual([{ name: '', address: 'juergen@example.com' }]);
+    expect(plainText(p)).toContain('schöne Grüße aus Köln!');
+    expect(plainText(p)).toContain('Jürgen');
+    expect(r.raw.toString('latin1')).toContain('MIME-Version: 1.0\r\n');
+    expect(p.headers.date).toBe('Sun, 29 Nov 2026 14:00:00 +0000');
+    expect(p.headers.messageId).toMatch(/^<[A-Za-z0-9_-]+@example\.com>$/);
+  });
+  it('bad-multipart.eml: the 7bit-labelled UTF-8 part and the broken base64 HTML decode', async () => {
+    const r = await repair(raw('samples/bad-multipart.eml'), { now });
+    const p = await py.check(r.raw);
+    expect(plainText(p)).toContain('Hallo Erika, schöne Grüße!');
+    expect(p.parts.find((x) => x.contentType === 'text/html')?.text).toContain('schöne Grüße');
+  });
+  it('probe-from-b64-excess.eml: needless base64 words become plain text', async () => {
+    const r = await repair(raw('samples/probe-from-b64-excess.eml'), { now });
+    const text = r.raw.toString('latin1');
+    expect(text).toContain('From: Juergen <juergen@example.com>\r\n');
+    expect(text).toContain('Subject: Hello\r\n');
+    expect(r.applied.map((a) => a.rule)).toEqual(['needless-encoding', 'needless-encoding']);
+  });
+  it('probe-qp-longline.eml: the long line is re-encoded and decodes to the same text', async () => {
+    const r = await repair(raw('samples/probe-qp-longline.eml'), { now });
+    const before = await py.check(raw('samples/probe-qp-longline.eml'));
+    const after = await py.check(r.raw);
+    expect(plainText(after)).toBe(plainText(before));
+    for (const line of r.raw.toString('latin1').split('\r\n'))
+      expect(line.length).toBeLessThanOrEqual(78);
+  });
+  it('8-bit display names are re-encoded and IDN domains become A-labels', async () => {
+    const msg = Buffer.from(
+      'From: J\xfcrgen M\xfcller <juergen@b\xfccher.example>\nTo: Erika <erika@example.org>\nSubject: hi\n\nhi\n',
+      'latin1',
+    );
+    const r = await repair(msg, { now });
+    const p = await py.check(r.raw);
+    expect(p.headers.from).toEqual([
+      { name: 'Jürgen Müller', address: 'juergen@xn--bcher-kva.example' },
+    ]);
+  });
+  it('a clean message comes back byte for byte with nothing applied', async () => {
+    const clean = raw('lint/clean.eml');
+    const r = await repair(clean, { now });
+    expect(r.raw.equals(clean)).toBe(true);
+    expect(r.applied).toEqual([]);
+  });
+});
+
+describe('repair: headers removed and the envelope', () => {
+  it('Bcc leaves the bytes and stays an envelope recipient', async () => {
+    const r = await repair(raw('lint/bcc-header-leak.eml'), { now });
+    expect(r.raw.toString('latin1')).not.toMatch(/^Bcc:/im);
+    expect(r.envelope).toEqual({
+      from: 'erika@example.com',
+      to: ['max@example.org', 'hidden@example.org'],
+    });
+    expect(r.applied.map((a) => a.rule)).toContain('bcc-header-leak');
+  });
+  it('PHP fingerprints and Return-Path are removed', async () => {
+    const php = await repair(raw('lint/php-mail-fingerprint.eml'), { now });
+    expect(php.raw.toString('latin1')).not.toMatch(/^X-PHP-|^X-Mailer: PHP/im);
+    expect(php.applied.map((a) => a.rule)).toEqual([
+      'php-mail-fingerprint',
+      'php-mail-fingerprint',
+    ]);
+    const rp = await repair(raw('lint/return-path-header-present.eml'), { now });
+    expect(rp.raw.toString('latin1')).not.toMatch(/^Return-Path:/im);
+    expect(rp.applied.map((a) => a.rule)).toContain('return-path-header-present');
+  });
+  it('a local envelope sender is replaced by envelopeFrom; a good one is kept', async () => {
+    const msg = raw('samples/nodate.eml');
+    const local = await repair(msg, {
+      now,
+      envelope: { from: 'wwwrun@web01', to: ['nodate@oracle.test'] },
+      envelopeFrom: 'bounce@example.com',
+    });
+    expect(local.envelope).toEqual({ from: 'bounce@example.com', to: ['nodate@oracle.test'] });
+    expect(local.applied.map((a) => a.rule)).toContain('envelope-sender-unroutable');
+    const good = await repair(msg, {
+      now,
+      envelope: { from: 'list@example.org', to: ['x@example.net'] },
+      envelopeFrom: 'bounce@example.com',
+    });
+    expect(good.envelope).toEqual({ from: 'list@example.org', to: ['x@example.net'] });
+  });
+  it('a local envelope sender without envelopeFrom is refused', async () => {
+    const e = await refusal(
+      repair(raw('samples/nodate.eml'), {
+        now,
+        envelope: { from: 'www-data@localhost', to: ['a@example.org'] },
+      }),
+    );
+    expect(e.code).toBe('INVALID_ENVELOPE_SENDER');
+  });
+  it('a missing From is filled from defaultFrom', async () => {
+    const r = await repair(raw('samples/probe-no-from.eml'), {
+      now,
+      defaultFrom: 'Web Shop <shop@example.com>',
+    });
+    const p = await py.check(r.raw);
+    expect(p.headers.from).toEqual([{ name: 'Web Shop', address: 'shop@example.com' }]);
+    expect(r.applied.map((a) => a.rule)).toContain('missing-from');
+    expect(lint(r.raw, { now: NOW }).errors).toBe(0);
+  });
+  it('messageIdDomain names the domain of a generated Message-ID', async () => {
+    const r = await repair(raw('samples/nodate.eml'), { now, messageIdDomain: 'mail.example.net' });
+    expect(r.raw.toString('latin1')).toMatch(
+      /^Message-ID: <[A-Za-z0-9_-]+@mail\.example\.net>\r$/m,
+    );
+  });
+});
