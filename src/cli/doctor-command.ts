@@ -41,7 +41,7 @@ Exit status: 0 all checks pass, 1 warnings, 2 failures, 64 usage error.
 /** Whether to colour output: only on a TTY, and never when NO_COLOR is set (https://no-color.org). */
 export function useColor(io: Pick<CommandIo, 'env' | 'isTTY'>): boolean {
   const noColor = io.env.NO_COLOR;
-  return io.isTTY && (noColor === undefined || noColor === '');
+  return io.isTTY && (noColor === undefined || noColor === '') && io.env.TERM !== 'dumb';
 }
 
 function usageError(io: CommandIo, message: string): number {
@@ -141,6 +141,9 @@ export async function runDoctorCommand(argv: string[], io: CommandIo): Promise<n
     throw e;
   }
   if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout.write(formatReport(report, { color: useColor(io) }));
+  else {
+    const title = `${helo} sending as ${envelopeFrom} / From ${from}`;
+    io.stdout.write(formatReport(report, { color: useColor(io), title }));
+  }
   return exitCodeOf(report);
 }

@@ -42,32 +42,55 @@ export function exitCodeOf(report: DoctorReport): number {
   return 0;
 }
 
-const COLORS: Record<CheckStatus, string> = {
-  pass: '\x1b[32m',
-  warn: '\x1b[33m',
-  fail: '\x1b[31m',
+const COLORS: Record<CheckStatus | 'dim' | 'bold', [string, string]> = {
+  fail: ['\x1b[31m', '\x1b[39m'],
+  warn: ['\x1b[33m', '\x1b[39m'],
+  pass: ['\x1b[32m', '\x1b[39m'],
+  dim: ['\x1b[2m', '\x1b[22m'],
+  bold: ['\x1b[1m', '\x1b[22m'],
 };
-const RESET = '\x1b[0m';
+
+const HEADINGS: Record<CheckStatus, string> = {
+  fail: 'Failures',
+  warn: 'Warnings',
+  pass: 'Passed',
+};
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
- * Renders the report for a terminal: one line per check, the fix indented
- * below warnings and failures, a summary line at the end.
+ * Renders the report for a terminal in the shape of `lint`'s output: a
+ * summary line, then failures and warnings (id, why, fix), then the passed
+ * checks one per line.
  *
  * @example
  * ```ts
- * process.stdout.write(formatReport(report, { color: process.stdout.isTTY }));
+ * process.stdout.write(formatReport(report, { color: process.stdout.isTTY, title: 'example.com' }));
  * ```
  */
-export function formatReport(report: DoctorReport, options: { color?: boolean } = {}): string {
-  const paint = (status: CheckStatus, text: string): string =>
-    options.color ? `${COLORS[status]}${text}${RESET}` : text;
-  const lines: string[] = [];
-  for (const c of report.checks) {
-    lines.push(`${paint(c.status, c.status.toUpperCase().padEnd(4))}  ${c.id}: ${c.message}`);
-    if (c.fix && c.status !== 'pass') lines.push(`      fix: ${c.fix}`);
-  }
+export function formatReport(
+  report: DoctorReport,
+  options: { color?: boolean; title?: string } = {},
+): string {
+  const c = (k: keyof typeof COLORS, text: string): string =>
+    options.color ? COLORS[k][0] + text + COLORS[k][1] : text;
   const passed = report.checks.length - report.failures - report.warnings;
-  lines.push('');
-  lines.push(`${passed} passed, ${report.warnings} warning(s), ${report.failures} failure(s)`);
+  const lines = [
+    `${c('bold', options.title ?? 'sending setup')}: ${plural(report.failures, 'failure')}, ${plural(report.warnings, 'warning')}, ${passed} passed`,
+  ];
+  for (const status of ['fail', 'warn', 'pass'] as const) {
+    const group = report.checks.filter((x) => x.status === status);
+    if (group.length === 0) continue;
+    lines.push(`  ${c(status, `${HEADINGS[status]} (${group.length})`)}`);
+    for (const check of group) {
+      if (status === 'pass') {
+        lines.push(`    ${c('pass', check.id)}${c('dim', `  ${check.message}`)}`);
+        continue;
+      }
+      lines.push(`    ${c(status, check.id)}`);
+      lines.push(`      ${check.message}`);
+      if (check.fix) lines.push(`      fix: ${check.fix}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
