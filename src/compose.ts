@@ -64,7 +64,7 @@ export async function compose(input: MessageInput, options?: Options): Promise<C
   const p = prepare(input, options);
   let raw = p.streamed ? await chunksToBuffer(p.chunks) : chunksToBufferSync(p.chunks);
   if (p.policy.selfCheck) selfCheck(raw, p.policy);
-  if (p.policy.dkim.length) raw = dkimSign(raw, p.policy.dkim, p.fromDomain);
+  if (p.policy.dkim.length) raw = dkimSign(raw, p.policy.dkim, p.fromDomain, { now: p.policy.now });
   return { raw, envelope: p.envelope, messageId: p.messageId };
 }
 

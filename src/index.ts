@@ -4,7 +4,8 @@
  * @packageDocumentation
  */
 export { compose, composeStream } from './compose.js';
-export { dkimSign } from './dkim/sign.js';
+export { bodyHash, createBodyHasher } from './dkim/body-hash.js';
+export { buildDkimSignatureHeader, dkimSign } from './dkim/sign.js';
 export type { DoctorCheck, DoctorOptions, DoctorReport } from './doctor/index.js';
 export { doctor } from './doctor/index.js';
 export type { ErrorCode } from './errors.js';
