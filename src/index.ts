@@ -6,8 +6,15 @@
 export { compose, composeStream } from './compose.js';
 export { bodyHash, createBodyHasher } from './dkim/body-hash.js';
 export { buildDkimSignatureHeader, dkimSign } from './dkim/sign.js';
-export type { DoctorCheck, DoctorOptions, DoctorReport } from './doctor/index.js';
-export { doctor } from './doctor/index.js';
+export type {
+  CheckStatus,
+  DnsLike,
+  DoctorCheck,
+  DoctorOptions,
+  DoctorReport,
+  ResolverOptions,
+} from './doctor/index.js';
+export { doctor, formatReport as formatDoctorReport } from './doctor/index.js';
 export type { ErrorCode } from './errors.js';
 export { MailHygieneError } from './errors.js';
 export type { LintOptions, RuleInfo } from './lint/index.js';
