@@ -36,11 +36,18 @@ export class LineWriter {
   private lineHasContent = false;
   /** The line may end in a space or tab (nbsp, <pre>): trim it when it ends. */
   private mayEndBlank = false;
+  /** Index of the last space in `line` after the prefix, or -1. */
+  private lastSpace = -1;
   /** Newlines wanted before the next content: 0, 1 (line break) or 2 (blank line). */
   private pending = 0;
   /** Whether any content line has been written (no blank lines before it). */
   private started = false;
-  private lastWasBlank = false;
+  /**
+   * A blank line waiting for the next content line (its quote markers), or
+   * null. Written only when content follows, so the output never ends with
+   * or doubles a blank line.
+   */
+  private blank: string | null = null;
   private readonly frames: PrefixFrame[] = [];
   /** Frames refused because of MAX_PREFIX_FRAMES; popped without effect. */
   private overflowFrames = 0;
@@ -83,34 +90,27 @@ export class LineWriter {
    * break moves back to the last space already on the line.
    */
   text(t: string, spaceBefore: boolean): void {
-    if (this.pending > 0 || !this.lineOpen) {
-      this.startLine();
-      spaceBefore = false;
-    } else if (!this.lineHasContent) {
-      spaceBefore = false;
-    } else if (this.cellSeparator) {
-      this.line += ' |';
-      spaceBefore = true;
-    }
+    if (this.pending > 0 || !this.lineOpen) this.startLine();
+    // A new table cell: ` | ` before its text, or a line break if it does not fit.
+    let sep = !this.lineHasContent ? '' : this.cellSeparator ? ' | ' : spaceBefore ? ' ' : '';
     this.cellSeparator = false;
     this.lineHasContent = true;
     this.mayEndBlank = false;
-    let sep = spaceBefore ? ' ' : '';
     for (;;) {
       const room = this.width - this.line.length - sep.length;
       if (t.length <= room) {
-        this.line = this.line + sep + t;
+        this.put(sep, t);
         return;
       }
       // Break at the last space that still fits.
       const cut = room > 0 ? t.lastIndexOf(' ', room) : -1;
       if (cut > 0) {
-        this.line = this.line + sep + t.slice(0, cut);
+        this.put(sep, t.slice(0, cut));
         t = t.slice(cut + 1);
       } else if (sep !== '' && this.line.length > this.prefixLen) {
         // Nothing of `t` fits: break before it.
       } else {
-        const back = sep === '' ? this.line.lastIndexOf(' ') : -1;
+        const back = sep === '' ? this.lastSpace : -1;
         if (back >= this.prefixLen && back > 0 && this.line.length > back + 1) {
           // Glued on: carry the line's last (partial) word over.
           const tail = this.line.slice(back + 1);
@@ -122,15 +122,28 @@ export class LineWriter {
         // A word longer than the line: it gets a line of its own, unbroken.
         const end = t.indexOf(' ');
         if (end < 0) {
-          this.line = this.line + sep + t;
+          this.put(sep, t);
           return;
         }
-        this.line = this.line + sep + t.slice(0, end);
+        this.put(sep, t.slice(0, end));
         t = t.slice(end + 1);
       }
       this.newLine();
       sep = '';
     }
+  }
+
+  /**
+   * Append `sep + piece`, remembering where the line's last space is, so a
+   * glued overflow finds its break point without rescanning the line (which
+   * would be quadratic for a huge word fed one character at a time).
+   */
+  private put(sep: string, piece: string): void {
+    const i = piece.lastIndexOf(' ');
+    if (i >= 0) this.lastSpace = this.line.length + sep.length + i;
+    // Separators (' ' or ' | ') end with a space.
+    else if (sep !== '') this.lastSpace = this.line.length + sep.length - 1;
+    this.line = this.line + sep + piece;
   }
 
   /** Wrap: end the line, open the next with the continuation prefix. */
@@ -143,7 +156,7 @@ export class LineWriter {
   /** Append text verbatim, never wrapped (`<pre>` content). */
   raw(text: string): void {
     if (this.pending > 0 || !this.lineOpen) this.startLine();
-    this.line += text;
+    this.put('', text);
     this.lineHasContent = true;
     this.mayEndBlank = endsBlank(text);
   }
@@ -212,9 +225,8 @@ export class LineWriter {
 
   private startLine(): void {
     if (this.lineOpen) this.endLine();
-    if (this.started && this.pending === 2 && !this.lastWasBlank) {
-      this.out += blankLinePrefix(this.frames) + '\n';
-      this.lastWasBlank = true;
+    if (this.started && this.pending === 2 && this.blank === null) {
+      this.blank = blankLinePrefix(this.frames);
     }
     this.pending = 0;
     this.openLine();
@@ -230,6 +242,7 @@ export class LineWriter {
       }
     }
     this.line = prefix;
+    this.lastSpace = -1;
     this.lineNo++;
     this.prefixLen = prefix.length;
     this.lineOpen = true;
@@ -243,18 +256,18 @@ export class LineWriter {
     if (this.tracking && this.lineHasContent && this.lineNo > this.trackAfter) this.track();
     // Reading a line built by `+=` flattens it; only do that when needed.
     const text = this.mayEndBlank ? trimTrailingBlanks(this.line) : this.line;
-    if (text.length === 0 || !this.lineHasContent) return;
+    if (!this.lineHasContent) return;
     if (text.length <= this.prefixLen && isOnlyPrefix(text)) {
       // A content line that turned out blank (spaces in <pre>): count it as blank.
-      if (this.started && !this.lastWasBlank) {
-        this.out += text + '\n';
-        this.lastWasBlank = true;
-      }
+      if (this.started && this.blank === null) this.blank = blankLinePrefix(this.frames);
       return;
+    }
+    if (this.blank !== null) {
+      this.out += this.blank + '\n';
+      this.blank = null;
     }
     this.out += text + '\n';
     this.started = true;
-    this.lastWasBlank = false;
   }
 
   private track(): void {
