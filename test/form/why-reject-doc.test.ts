@@ -1,0 +1,48 @@
+/** docs/why-reject.md shows real output: every JSON block there is what the code returns now. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compose } from '../../src/compose.js';
+import { MailHygieneError } from '../../src/errors.js';
+import { contactForm } from '../../src/form/index.js';
+
+const doc = readFileSync(new URL('../../docs/why-reject.md', import.meta.url), 'utf8');
+const blocks = [...doc.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
+
+async function refusal(input: Parameters<typeof compose>[0]): Promise<string> {
+  try {
+    await compose(input);
+  } catch (e) {
+    if (!(e instanceof MailHygieneError)) throw e;
+    const { name, code, field, codePoint, message } = e;
+    return JSON.stringify({ name, code, field, codePoint, message }, null, 2);
+  }
+  throw new Error('compose() accepted the input');
+}
+
+describe('docs/why-reject.md', () => {
+  it('quotes the errors compose() and contactForm() really produce', async () => {
+    const site = { from: 'Website <noreply@example.com>', text: 'x' };
+    const subjectError = await refusal({
+      ...site,
+      to: 'support@example.com',
+      subject: 'Hello\r\nBcc: victim@example.net',
+    });
+    const addressError = await refusal({
+      ...site,
+      to: 'victim@example.com\r\nBcc: evil@x.com',
+      subject: 'Hi',
+    });
+    const form = contactForm({ to: 'Support <support@example.com>', from: site.from });
+    const formResult = JSON.stringify(
+      await form.handle({
+        name: 'Eve',
+        email: 'eve@example.org',
+        subject: 'Hello\r\nBcc: victim@example.net',
+        message: 'Hi',
+      }),
+      null,
+      2,
+    );
+    expect(blocks).toEqual([subjectError, addressError, formResult]);
+  });
+});
