@@ -6,10 +6,16 @@
  * it to the configured MTA or relay (see docs/php-migration.md).
  */
 import { runSendmail } from './sendmail/run.js';
+import { stdinChunks } from './sendmail/stdin.js';
 
 runSendmail(
   process.argv.slice(2),
-  { stdin: process.stdin, stderr: process.stderr, env: process.env },
+  {
+    stdin: stdinChunks(),
+    // Lazy: touching process.stderr builds a stream; a successful send never writes to it.
+    stderr: { write: (s: string) => process.stderr.write(s) },
+    env: process.env,
+  },
   { loadRepair: async () => (await import('../repair.js')).repair },
 ).then(
   (code) => {

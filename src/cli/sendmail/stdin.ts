@@ -67,3 +67,28 @@ export async function readMessage(
     return all.subarray(0, dotAt);
   return all;
 }
+
+/**
+ * The process's stdin as chunks, read with `readSync` on fd 0: for a pipe or
+ * a file that is a plain blocking read, and it spares loading the stream
+ * machinery behind `process.stdin` on every PHP mail. A non-blocking
+ * descriptor (EAGAIN, e.g. some terminals) continues through `process.stdin`.
+ */
+export async function* stdinChunks(): AsyncGenerator<Uint8Array> {
+  const { readSync } = await import('node:fs');
+  for (;;) {
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EOF') return;
+      if (code !== 'EAGAIN') throw e;
+      yield* process.stdin;
+      return;
+    }
+    if (n === 0) return;
+    yield buf.subarray(0, n);
+  }
+}

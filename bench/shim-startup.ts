@@ -1,0 +1,168 @@
+/**
+ * Start-up cost of `mailhygiene-sendmail`, the price of every PHP mail():
+ * wall time of one process from spawn to exit for a typical PHP text mail
+ * (file transport), against bare `node -e ''` and against a minimal shim on
+ * nodemailer's MailComposer (bench/shim-startup/nodemailer-shim.cjs).
+ *
+ * Builds the bundle with tsup.sendmail.config.ts into .tmp/, checks that
+ * every case really wrote its message, then runs `ROUNDS` interleaved rounds
+ * (the case order rotates each round) and reports median/min/p90 and the
+ * ratio to bare node, both of medians and as the median of per-round ratios.
+ *
+ *   node --import tsx bench/shim-startup.ts            # ROUNDS=40 WARMUP=5 by default
+ *   ROUNDS=100 node --import tsx bench/shim-startup.ts
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const ROUNDS = Number(process.env['ROUNDS'] ?? 40);
+const WARMUP = Number(process.env['WARMUP'] ?? 5);
+
+/** What PHP's mail() pipes to sendmail_path for a plain UTF-8 text mail (LF, no Date/Message-ID/MIME). */
+const PHP_MAIL = Buffer.from(
+  [
+    'To: erika@example.org',
+    'Subject: Ihre Bestellung 10457',
+    'From: Web Shop <shop@example.com>',
+    'Reply-To: service@example.com',
+    'X-Mailer: PHP/8.2.36',
+    '',
+    'Hallo Erika,',
+    '',
+    'vielen Dank für Ihre Bestellung. Wir versenden die Ware in den nächsten Tagen.',
+    '',
+    'Viele Grüße',
+    'Ihr Web-Shop-Team',
+    '',
+  ].join('\n'),
+  'utf8',
+);
+
+interface Case {
+  name: string;
+  args: string[];
+  env?: Record<string, string>;
+  input?: Buffer;
+  /** Checked once before timing: the run did its job. */
+  verify?: () => void;
+}
+
+function build(): string {
+  const outDir = join(REPO, '.tmp', 'bench-shim');
+  execFileSync(
+    process.execPath,
+    [
+      join(REPO, 'node_modules/tsup/dist/cli-default.js'),
+      '--config',
+      'tsup.sendmail.config.ts',
+      '--out-dir',
+      outDir,
+      '--silent',
+    ],
+    { cwd: REPO, stdio: 'inherit' },
+  );
+  return join(outDir, 'cli/sendmail.cjs');
+}
+
+function runOnce(c: Case): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, c.args, {
+    input: c.input ?? '',
+    env: { ...process.env, ...c.env },
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${c.name} exited ${r.status}: ${r.stderr.toString()}`);
+  return ms;
+}
+
+function quantile(sorted: number[], q: number): number {
+  const i = (sorted.length - 1) * q;
+  const lo = Math.floor(i);
+  const hi = Math.ceil(i);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (i - lo);
+}
+
+const median = (xs: number[]) =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
+
+function main(): void {
+  const bin = build();
+  const work = mkdtempSync(join(REPO, '.tmp', 'bench-shim-run-'));
+  const outbox = join(work, 'outbox');
+  const nmOut = join(work, 'nodemailer-out');
+  mkdirSync(nmOut, { recursive: true });
+  const config = join(work, 'mailhygiene.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      transport: { type: 'file', dir: outbox },
+      envelopeFrom: 'bounces@example.com',
+      deadLetterDir: join(work, 'dead'),
+      log: join(work, 'shim.log'),
+    }),
+  );
+  const cases: Case[] = [
+    { name: "bare `node -e ''`", args: ['-e', ''] },
+    {
+      name: 'mailhygiene-sendmail -t -i (file transport)',
+      args: [bin, '-t', '-i'],
+      env: { MAILHYGIENE_CONFIG: config },
+      input: PHP_MAIL,
+      verify: () => {
+        if (!readdirSync(outbox).some((f) => f.endsWith('.eml')))
+          throw new Error('shim wrote no .eml');
+      },
+    },
+    {
+      name: 'nodemailer MailComposer shim',
+      args: [join(REPO, 'bench/shim-startup/nodemailer-shim.cjs')],
+      env: { SHIM_OUT_DIR: nmOut },
+      input: PHP_MAIL,
+      verify: () => {
+        if (readdirSync(nmOut).length === 0) throw new Error('nodemailer shim wrote nothing');
+      },
+    },
+  ];
+  for (const c of cases) {
+    runOnce(c);
+    c.verify?.();
+    for (let i = 1; i < WARMUP; i++) runOnce(c);
+  }
+  const times = cases.map(() => [] as number[]);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < cases.length; k++) {
+      const idx = (k + round) % cases.length;
+      times[idx]!.push(runOnce(cases[idx]!));
+    }
+  }
+  const base = times[0]!;
+  const baseMedian = median(base);
+  const rows = cases.map((c, i) => {
+    const t = times[i]!;
+    const sorted = [...t].sort((a, b) => a - b);
+    const perRound = t.map((x, r) => x / base[r]!);
+    return `| ${c.name} | ${median(t).toFixed(1)} | ${sorted[0]!.toFixed(1)} | ${quantile(sorted, 0.9).toFixed(1)} | ${(median(t) / baseMedian).toFixed(2)}× | ${median(perRound).toFixed(2)}× |`;
+  });
+  const cpu = cpus();
+  console.log(`date: ${new Date().toISOString()}`);
+  console.log(
+    `machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}, Node ${process.version}, ${process.platform}`,
+  );
+  console.log(`rounds: ${ROUNDS} interleaved (order rotating), warm-up ${WARMUP} runs per case\n`);
+  console.log('| case | median ms | min ms | p90 ms | median / bare | per-round ratio (median) |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const row of rows) console.log(row);
+}
+
+main();
