@@ -501,37 +501,24 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
   }
 
   /**
-   * One pass over `html[start, end)` decides how much work the text needs:
-   * whitespace only (most text between tags) sets the space flag without a
-   * copy; already-collapsed text is sliced once; only the rest goes through
-   * the regex clean-up of `writeText`.
+   * Text between tags is mostly whitespace only (indentation): that just sets
+   * the space flag, without a copy. Other text is sliced once; one native
+   * regex test tells whether it needs the clean-up of `writeText`.
    */
   private scanText(start: number, end: number): void {
     const s = this.html;
-    let onlySpace = true;
-    let needsWork = false;
-    let prevSpace = false;
-    for (let i = start; i < end; i++) {
+    let i = start;
+    while (i < end) {
       const c = s.charCodeAt(i);
-      if (c === 0x20) {
-        if (prevSpace) needsWork = true;
-        prevSpace = true;
-      } else if (c < 0x20 || (c >= 0x7f && c <= 0xad && (c <= 0xa0 || c === 0xad))) {
-        // Tab, LF, FF, CR, nbsp collapse; controls and soft hyphens go.
-        needsWork = true;
-        prevSpace = c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d || c === 0xa0;
-        if (!prevSpace) onlySpace = false;
-      } else {
-        onlySpace = false;
-        prevSpace = false;
-      }
+      if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d && c !== 0x0c) break;
+      i++;
     }
-    if (onlySpace) {
+    if (i === end) {
       if (end > start) this.w.space = true;
       return;
     }
     const t = s.slice(start, end);
-    if (needsWork) this.writeText(t);
+    if (NEEDS_WORK.test(t)) this.writeText(t);
     else this.writeTrimmed(t);
   }
 
@@ -602,6 +589,8 @@ const TAB_OR_NEWLINE_ALL = /[\t\n\r]/g;
 /** Characters that need the slow path: C0/C1 controls, DEL, nbsp, soft hyphen. */
 const SPECIAL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u00a0\u00ad]/;
 const INVISIBLE = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\u00ad]/g;
+/** Text that is not just words separated by single spaces. */
+const NEEDS_WORK = /[\u0000-\u001f\u007f-\u00a0\u00ad]| {2}/;
 /** Anything but single spaces: HTML whitespace (space, tab, LF, FF, CR) and nbsp. */
 const NEEDS_COLLAPSE = /[\t\n\f\r\u00a0]| {2}/;
 const WHITESPACE_RUN = /[ \t\n\f\r\u00a0]+/g;
