@@ -19,13 +19,57 @@ export function quotedPrintableLength(input: Uint8Array): number {
   return encodeQuotedPrintable(input).length;
 }
 
+/**
+ * Byte classes: 1 = always literal (printable ASCII except "=", "." and "F"),
+ * 2 = literal unless at a line start or end (space, TAB, ".", "F"), 0 = =XX.
+ */
+const CLASS = new Uint8Array(256);
+for (let b = 0; b < 256; b++) CLASS[b] = LITERAL[b] === 1 ? 1 : 0;
+CLASS[32] = 2;
+CLASS[9] = 2;
+CLASS[46] = 2;
+CLASS[70] = 2;
+
+/**
+ * Output is written into one reused scratch buffer, then copied out at its
+ * exact size: no worst-case (3×) allocation per message for the GC to clear.
+ * Bodies over SCRATCH_MAX get their own buffer (and keep it).
+ */
+const SCRATCH_MAX = 1 << 20;
+let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+
+/**
+ * Encodes bytes with CRLF line ends as quoted-printable: hard breaks kept,
+ * soft breaks ("=" CRLF) so no line exceeds 76 characters.
+ *
+ * @example encodeQuotedPrintable(Buffer.from('Grüße')).toString() // 'Gr=C3=BC=C3=9Fe'
+ */
 export function encodeQuotedPrintable(input: Uint8Array): Buffer {
   const n = input.length;
-  const out = Buffer.allocUnsafe(n * 3 + Math.ceil((n * 3) / MAX_COL) * 3 + 8);
+  const max = n * 3 + Math.ceil((n * 3) / MAX_COL) * 3 + 8;
+  let out: Buffer;
+  if (max > SCRATCH_MAX) out = Buffer.allocUnsafe(max);
+  else {
+    if (scratch.length < max) scratch = Buffer.allocUnsafeSlow(Math.max(max, scratch.length * 2));
+    out = scratch;
+  }
   let o = 0;
   let col = 0;
   for (let i = 0; i < n; i++) {
     const b = input[i]!;
+    const cls = CLASS[b]!;
+    if (cls === 1) {
+      // The common case: a byte written as itself.
+      if (col >= MAX_COL) {
+        out[o++] = 61;
+        out[o++] = 13;
+        out[o++] = 10;
+        col = 0;
+      }
+      out[o++] = b;
+      col++;
+      continue;
+    }
     if (b === 13 && input[i + 1] === 10) {
       out[o++] = 13;
       out[o++] = 10;
@@ -33,8 +77,8 @@ export function encodeQuotedPrintable(input: Uint8Array): Buffer {
       i++;
       continue;
     }
-    let literal = LITERAL[b] === 1;
-    if (literal && (b === 32 || b === 9)) {
+    let literal = cls === 2;
+    if (b === 32 || b === 9) {
       // Whitespace at the end of a line or of the body would be lost in transit.
       const next = input[i + 1];
       if (next === undefined || (next === 13 && input[i + 2] === 10)) literal = false;
@@ -66,5 +110,5 @@ export function encodeQuotedPrintable(input: Uint8Array): Buffer {
     }
     col += len;
   }
-  return out.subarray(0, o);
+  return out === scratch ? Buffer.from(out.subarray(0, o)) : out.subarray(0, o);
 }

@@ -1,13 +1,13 @@
 /** Message-ID generation and checking (RFC 5322 §3.6.4). */
-import { randomBytes } from 'node:crypto';
 import { MailHygieneError } from '../errors.js';
+import { randomBase64url } from './random.js';
 
 const DOT_ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 const NO_FOLD_LITERAL = /^\[[\x21-\x5a\x5e-\x7e]*\]$/;
 
 /** 128 random bits (no hostname, no time, no counter: nothing leaks). */
 export function generateMessageId(domain: string): string {
-  return `<${randomBytes(16).toString('base64url')}@${domain}>`;
+  return `<${randomBase64url(16)}@${domain}>`;
 }
 
 /**

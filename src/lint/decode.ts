@@ -3,6 +3,7 @@
  * charsets. Nothing here runs unless a rule asks, so linting a message with a
  * large attachment never decodes the attachment.
  */
+import { isUtf8 } from 'node:buffer';
 import { createRequire } from 'node:module';
 import { TextDecoder } from 'node:util';
 
@@ -23,16 +24,12 @@ export function has8bitString(s: string): boolean {
   return false;
 }
 
-const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
-
-/** Strict UTF-8 validity (overlongs, surrogates and truncated sequences are invalid). */
+/**
+ * Strict UTF-8 validity (overlongs, surrogates and truncated sequences are
+ * invalid): the same verdict as a fatal TextDecoder, without building a string.
+ */
 export function isValidUtf8(bytes: Uint8Array): boolean {
-  try {
-    utf8Fatal.decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
+  return isUtf8(bytes);
 }
 
 /** Header bytes as text: UTF-8 when valid, else Latin-1 (so every byte stays visible). */
@@ -42,7 +39,15 @@ export function headerText(binary: string): string {
   return isValidUtf8(bytes) ? bytes.toString('utf8') : binary;
 }
 
-const HEX = /^[0-9A-Fa-f]{2}$/;
+/** Value of a hex digit (either case), -1 for anything else. */
+const HEX_VALUE = (() => {
+  const t = new Int8Array(256).fill(-1);
+  for (let i = 0; i < 16; i++) {
+    t['0123456789abcdef'.charCodeAt(i)] = i;
+    t['0123456789ABCDEF'.charCodeAt(i)] = i;
+  }
+  return t;
+})();
 
 /** Decodes quoted-printable tolerantly (bad escapes stay literal). */
 export function decodeQuotedPrintable(bytes: Uint8Array): Buffer {
@@ -62,9 +67,10 @@ export function decodeQuotedPrintable(bytes: Uint8Array): Buffer {
       continue;
     }
     if (j >= bytes.length) break;
-    const hex = String.fromCharCode(bytes[i + 1] ?? 0, bytes[i + 2] ?? 0);
-    if (HEX.test(hex)) {
-      out[o++] = Number.parseInt(hex, 16);
+    const hi = i + 1 < bytes.length ? HEX_VALUE[bytes[i + 1]!]! : -1;
+    const lo = i + 2 < bytes.length ? HEX_VALUE[bytes[i + 2]!]! : -1;
+    if (hi >= 0 && lo >= 0) {
+      out[o++] = (hi << 4) | lo;
       i += 2;
     } else out[o++] = c;
   }

@@ -5,11 +5,12 @@
 import type { LintReport } from '../types.js';
 import { LintContext, type LintOptions, type RuleInfo } from './context.js';
 import { type ParsedMessage, parseMessage } from './parse.js';
-import { allRules } from './rules/index.js';
+import { allRules, SELF_CHECK_RULES, selfCheckRules } from './rules/index.js';
 
 export type { LintOptions, RuleInfo } from './context.js';
 export type { HeaderField, MimePart, ParsedMessage } from './parse.js';
 export { parseMessage } from './parse.js';
+export { SELF_CHECK_RULES } from './rules/index.js';
 
 /** Every rule: id, primary severity, catalogue section, and whether it needs the envelope. */
 export const rules: readonly RuleInfo[] = Object.freeze(
@@ -35,15 +36,23 @@ export function lint(
 ): LintReport {
   const msg = isParsed(raw) ? raw : parseMessage(raw);
   const ctx = new LintContext(msg, options);
-  const only = options.rules ? new Set(options.rules) : undefined;
-  for (const r of allRules) {
-    if (only && !only.has(r.id)) continue;
-    r.check(ctx);
+  // The self-check passes the shared list itself: its rules were selected once.
+  if (options.rules === SELF_CHECK_RULES) {
+    for (const r of selfCheckRules) r.check(ctx);
+  } else {
+    const only = options.rules ? new Set(options.rules) : undefined;
+    for (const r of allRules) {
+      if (only && !only.has(r.id)) continue;
+      r.check(ctx);
+    }
   }
-  const findings = ctx.findings
-    .map((f, i) => ({ f, i }))
-    .sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i)
-    .map((x) => x.f);
+  const findings =
+    ctx.findings.length === 0
+      ? ctx.findings
+      : ctx.findings
+          .map((f, i) => ({ f, i }))
+          .sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i)
+          .map((x) => x.f);
   let errors = 0;
   let warnings = 0;
   for (const f of findings) {

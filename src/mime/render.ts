@@ -2,14 +2,14 @@
  * The one renderer: MIME tree + top-level header fields → wire bytes (CRLF,
  * folded, encoded). Used by compose() and repair().
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../header/random.js';
 import type { LeafPart, MimeNode, MultipartNode } from './tree.js';
 
 const CRLF = Buffer.from('\r\n');
 
 /** Boundaries: random, quoted (they start with "=_", which no QP or base64 line can). */
 class Boundaries {
-  private readonly base = randomBytes(12).toString('hex');
+  private readonly base = randomHex(12);
   private n = 0;
   next(): string {
     return `=_mh_${this.base}_${(this.n++).toString(36)}`;

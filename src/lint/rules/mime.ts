@@ -1,10 +1,10 @@
 /** E. MIME structure, charsets and transfer encodings. */
 import { isAscii } from 'node:buffer';
 import { type LintContext, type Rule, rule } from '../context.js';
-import { isKnownCharset } from '../decode.js';
+import { isKnownCharset, isValidUtf8 } from '../decode.js';
 import { findEncodedWords } from '../encoded-words.js';
 import type { ParamProblem } from '../mime-params.js';
-import { bodyBytes, bodyText, decodedBody, lineOf, type MimePart, partLabel } from '../parse.js';
+import { bodyBytes, decodedBody, lineOf, type MimePart, partLabel } from '../parse.js';
 
 function hdr(part: MimePart, key: string) {
   return part.headers.find((h) => h.key === key);
@@ -91,7 +91,8 @@ const charsetMismatch = rule('charset-mismatch', 'error', 'E', ['raw'], (ctx) =>
     } else if (
       (cs === 'utf-8' || cs === 'utf8') &&
       !isAscii(body) &&
-      !bodyText(ctx.msg, part).valid
+      // The verdict of decoding as UTF-8, without decoding into a string.
+      !isValidUtf8(body)
     ) {
       ctx.report(
         charsetMismatch,
@@ -277,26 +278,56 @@ export function checkBase64(b: Uint8Array, lines: LineShape = lineShape(b)): str
   return problems;
 }
 
-/** Problems of a quoted-printable body: long lines, bad =XX, trailing whitespace. */
+function isUpperHex(c: number | undefined): boolean {
+  return c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46));
+}
+function isHex(c: number | undefined): boolean {
+  return isUpperHex(c) || (c !== undefined && c >= 0x61 && c <= 0x66);
+}
+
+/**
+ * Problems of a quoted-printable body: long lines, bad =XX, trailing whitespace.
+ * One pass over the octets; lines end at LF (a CR before it is not counted).
+ */
 export function checkQuotedPrintable(b: Uint8Array): string[] {
   const problems = new Set<string>();
-  const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
-  for (const line of text.split(/\r?\n/)) {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const n = buf.length;
+  let start = 0;
+  let escapeChecked = false; // only the first bad escape of a line is reported
+  const endLine = (lfAt: number) => {
+    const end = lfAt > start && buf[lfAt - 1] === 0x0d && lfAt < n ? lfAt - 1 : lfAt;
+    const length = end - start;
     // Receivers tolerate 77–78 (a soft-break "=" after 76 is a common off-by-one; SA tests > 78).
-    if (line.length > 78) problems.add(`an encoded line is ${line.length} characters (max 76)`);
-    if (/[ \t]$/.test(line)) problems.add('a line ends in unencoded whitespace (write =20 or =09)');
-    for (let i = line.indexOf('='); i !== -1; i = line.indexOf('=', i + 1)) {
-      if (i === line.length - 1) break; // soft line break
-      if (!/^[0-9A-F]{2}$/.test(line.slice(i + 1, i + 3))) {
+    if (length > 78) problems.add(`an encoded line is ${length} characters (max 76)`);
+    const last = buf[end - 1];
+    if (end > start && (last === 0x20 || last === 0x09))
+      problems.add('a line ends in unencoded whitespace (write =20 or =09)');
+    // Escapes are checked after the line's length and whitespace (the order of the messages).
+    for (
+      let i = buf.indexOf(0x3d, start);
+      i !== -1 && i < end && !escapeChecked;
+      i = buf.indexOf(0x3d, i + 1)
+    ) {
+      if (i === end - 1) break; // soft line break
+      const c1 = i + 1 < end ? buf[i + 1] : undefined;
+      const c2 = i + 2 < end ? buf[i + 2] : undefined;
+      if (!(isUpperHex(c1) && isUpperHex(c2))) {
         problems.add(
-          /^[0-9a-f]{2}$/i.test(line.slice(i + 1, i + 3))
+          isHex(c1) && isHex(c2)
             ? 'an =xx escape uses lower-case hex'
-            : `"${line.slice(i, i + 3)}" is not a valid =XX escape`,
+            : `"${buf.toString('latin1', i, Math.min(i + 3, end))}" is not a valid =XX escape`,
         );
-        break;
+        escapeChecked = true;
       }
     }
+    escapeChecked = false;
+  };
+  for (let lf = buf.indexOf(0x0a); lf !== -1; lf = buf.indexOf(0x0a, start)) {
+    endLine(lf);
+    start = lf + 1;
   }
+  endLine(n);
   return [...problems];
 }
 
