@@ -17,6 +17,26 @@ export type {
 export { doctor, formatReport as formatDoctorReport } from './doctor/index.js';
 export type { ErrorCode } from './errors.js';
 export { MailHygieneError } from './errors.js';
+export type {
+  ContactData,
+  ContactForm,
+  ContactFormConfig,
+  ContactFormError,
+  ContactFormErrorCode,
+  ContactFormResult,
+  ContactMailer,
+} from './form/index.js';
+export {
+  checkVisitorAddress,
+  contactEmailSchema,
+  contactForm,
+  contactMessageSchema,
+  contactNameSchema,
+  contactSubjectSchema,
+  DEFAULT_MAX_LENGTH,
+  FORBIDDEN_FORM_FIELDS,
+  isForbiddenFormField,
+} from './form/index.js';
 export type { LintOptions, RuleInfo } from './lint/index.js';
 export { lint, rules } from './lint/index.js';
 export type { Mailer, MailerOptions, MailerSendResult } from './mailer.js';
