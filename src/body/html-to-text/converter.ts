@@ -530,9 +530,8 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
   private writeText(raw: string): void {
     let t = raw;
     // Rare: invisible controls and soft hyphens go; nbsp collapses like a space.
-    if (SPECIAL.test(t)) t = t.replace(INVISIBLE, '');
-    if (NEEDS_COLLAPSE.test(t)) t = t.replace(WHITESPACE_RUN, ' ');
-    this.writeTrimmed(t);
+    if (HAS_INVISIBLE.test(t)) t = t.replace(INVISIBLE, '');
+    this.writeTrimmed(t.replace(WHITESPACE_RUN, ' '));
   }
 
   /** Write text whose whitespace is single spaces (maybe one at either end). */
@@ -589,10 +588,9 @@ const TAB_OR_NEWLINE_ALL = /[\t\n\r]/g;
 /** Characters that need the slow path: C0/C1 controls, DEL, nbsp, soft hyphen. */
 const SPECIAL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u00a0\u00ad]/;
 const INVISIBLE = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\u00ad]/g;
+const HAS_INVISIBLE = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\u00ad]/;
 /** Text that is not just words separated by single spaces. */
 const NEEDS_WORK = /[\u0000-\u001f\u007f-\u00a0\u00ad]| {2}/;
-/** Anything but single spaces: HTML whitespace (space, tab, LF, FF, CR) and nbsp. */
-const NEEDS_COLLAPSE = /[\t\n\f\r\u00a0]| {2}/;
 const WHITESPACE_RUN = /[ \t\n\f\r\u00a0]+/g;
 
 /** In `<pre>`: drop invisible controls and soft hyphens; nbsp becomes a plain space. */
