@@ -8,7 +8,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Router } from 'express';
-import type { ContactForm } from '../src/form/types.js';
+import type { ContactForm } from '../src/index.js';
 import {
   answerFor,
   BODY_LIMIT,

@@ -9,7 +9,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ContactForm } from '../src/form/types.js';
+import type { ContactForm } from '../src/index.js';
 import {
   answerFor,
   BODY_LIMIT,

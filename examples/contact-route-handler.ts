@@ -4,7 +4,7 @@
  *
  * Run: node --import tsx examples/contact-route-handler.ts
  */
-import type { ContactForm } from '../src/form/types.js';
+import type { ContactForm } from '../src/index.js';
 import {
   answerFor,
   BODY_LIMIT,

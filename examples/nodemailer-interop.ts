@@ -9,13 +9,13 @@
  * Run: node --import tsx examples/nodemailer-interop.ts
  */
 import nodemailer from 'nodemailer';
-import { compose } from '../src/compose.js';
-import { MailHygieneError } from '../src/errors.js';
-import { createMailer } from '../src/mailer.js';
 import {
+  compose,
+  createMailer,
+  MailHygieneError,
   type NodemailerLikeTransporter,
   nodemailerTransport,
-} from '../src/transport/nodemailer.js';
+} from '../src/index.js';
 import { isMain } from './lib/contact-setup.js';
 
 /** Composes with mailhygiene and hands the exact bytes to a nodemailer stream transport. */

@@ -53,6 +53,7 @@ export {
 export type {
   FileTransportOptions,
   MemoryTransport,
+  NodemailerLikeTransporter,
   NodemailerTransportOptions,
   OutgoingMessage,
   SendmailTransportOptions,

@@ -5,15 +5,13 @@
  */
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { contactForm } from '../../src/form/index.js';
 import type {
   ContactForm,
   ContactFormError,
   ContactFormResult,
   ContactMailer,
-} from '../../src/form/types.js';
-import { createMailer, type Mailer } from '../../src/mailer.js';
-import { fileTransport } from '../../src/transport/file.js';
+} from '../../src/index.js';
+import { contactForm, createMailer, fileTransport, type Mailer } from '../../src/index.js';
 
 /** Form bodies bigger than this are refused before parsing (413). */
 export const BODY_LIMIT = 256 * 1024;
