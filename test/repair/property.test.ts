@@ -25,13 +25,15 @@ const edit = fc.record({
   insert: fc.array(junkByte, { maxLength: 6 }),
 });
 
+/** Applies the edits at offsets from `from` on (0: anywhere, header block included). */
 function mangle(
   seed: Buffer,
   edits: Array<{ at: number; remove: number; insert: number[] }>,
+  from = 0,
 ): Buffer {
   let b = seed;
   for (const e of edits) {
-    const at = e.at % (b.length + 1);
+    const at = from + (e.at % (b.length - from + 1));
     b = Buffer.concat([b.subarray(0, at), Buffer.from(e.insert), b.subarray(at + e.remove)]);
   }
   return b;
