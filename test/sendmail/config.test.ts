@@ -56,6 +56,7 @@ describe('validateConfig', () => {
           port: 2525,
           secure: false,
           requireTLS: true,
+          tls: { rejectUnauthorized: false },
           auth: { user: 'u', pass: 'p' },
         },
         defaultFrom: 'Web Shop <shop@example.com>',
@@ -73,6 +74,7 @@ describe('validateConfig', () => {
       port: 2525,
       secure: false,
       requireTLS: true,
+      tls: { rejectUnauthorized: false },
       auth: { user: 'u', pass: 'p' },
     });
     expect(smtp.defaultFrom).toBe('Web Shop <shop@example.com>');
@@ -115,6 +117,10 @@ describe('validateConfig', () => {
       'transport.auth.pass: is required',
     ],
     [{ ...base, transport: { type: 'file' } }, 'transport.dir: is required'],
+    [
+      { ...base, transport: { type: 'smtp', host: 'h', tls: { verify: false } } },
+      'transport.tls.verify: unknown key',
+    ],
     [{ ...base, transport: { type: 'file', dir: '/x', mode: 1 } }, 'transport.mode: unknown key'],
     [
       { ...base, envelopeform: 'x@example.com' },

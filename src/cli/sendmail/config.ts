@@ -22,6 +22,10 @@ export type TransportConfig =
       port: number;
       secure: boolean;
       requireTLS?: boolean;
+      /** Never STARTTLS, even when offered (a loopback relay). */
+      ignoreTLS?: boolean;
+      /** `rejectUnauthorized: false` accepts a self-signed relay certificate. */
+      tls?: { rejectUnauthorized?: boolean; servername?: string };
       auth?: { user: string; pass: string };
       /** EHLO name. */
       name?: string;
@@ -182,13 +186,44 @@ function checkTransport(v: unknown, p: Problems): TransportConfig | undefined {
     case 'smtp': {
       p.unknownKeys(
         v,
-        ['type', 'host', 'port', 'secure', 'requireTLS', 'auth', 'name', 'timeoutMs'],
+        [
+          'type',
+          'host',
+          'port',
+          'secure',
+          'requireTLS',
+          'ignoreTLS',
+          'tls',
+          'auth',
+          'name',
+          'timeoutMs',
+        ],
         path,
       );
       const host = p.string(v, 'host', `${path}.host`, true);
       const secure = p.boolean(v, 'secure', `${path}.secure`) ?? false;
       const port = p.integer(v, 'port', `${path}.port`, 1, 65535) ?? (secure ? 465 : 587);
       const requireTLS = p.boolean(v, 'requireTLS', `${path}.requireTLS`);
+      const ignoreTLS = p.boolean(v, 'ignoreTLS', `${path}.ignoreTLS`);
+      let tls: { rejectUnauthorized?: boolean; servername?: string } | undefined;
+      if (v['tls'] !== undefined) {
+        const t = v['tls'];
+        if (!isObject(t)) {
+          p.add(`${path}.tls`, `must be {"rejectUnauthorized": false, ...}, got ${describe(t)}`);
+        } else {
+          p.unknownKeys(t, ['rejectUnauthorized', 'servername'], `${path}.tls`);
+          const rejectUnauthorized = p.boolean(
+            t,
+            'rejectUnauthorized',
+            `${path}.tls.rejectUnauthorized`,
+          );
+          const servername = p.string(t, 'servername', `${path}.tls.servername`, false);
+          tls = {
+            ...(rejectUnauthorized !== undefined ? { rejectUnauthorized } : {}),
+            ...(servername !== undefined ? { servername } : {}),
+          };
+        }
+      }
       const name = p.string(v, 'name', `${path}.name`, false);
       const timeoutMs = p.integer(v, 'timeoutMs', `${path}.timeoutMs`, 1, 3_600_000);
       let auth: { user: string; pass: string } | undefined;
@@ -209,6 +244,8 @@ function checkTransport(v: unknown, p: Problems): TransportConfig | undefined {
         port,
         secure,
         ...(requireTLS !== undefined ? { requireTLS } : {}),
+        ...(ignoreTLS !== undefined ? { ignoreTLS } : {}),
+        ...(tls ? { tls } : {}),
         ...(auth ? { auth } : {}),
         ...(name !== undefined ? { name } : {}),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),

@@ -32,6 +32,8 @@ export async function createConfiguredTransport(
         port: config.port,
         secure: config.secure,
         ...(config.requireTLS !== undefined ? { requireTLS: config.requireTLS } : {}),
+        ...(config.ignoreTLS !== undefined ? { ignoreTLS: config.ignoreTLS } : {}),
+        ...(config.tls ? { tls: config.tls } : {}),
         ...(config.auth ? { auth: config.auth } : {}),
         ...(config.name !== undefined ? { name: config.name } : {}),
         ...(t !== undefined ? { connectionTimeout: t, greetingTimeout: t, socketTimeout: t } : {}),
