@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { lint } from '../../src/lint/index.js';
 import { parsePostal } from '../support/npm-parsers.js';
 import { FAKE_SENDMAIL, readFakeRecord } from '../transport/helpers.js';
+import { smtpError, startSmtpServer } from '../transport/smtp-server-helper.js';
 import { buildShim, runShim, sandbox } from './support/shim.js';
 
 let bin: string;
@@ -322,6 +323,48 @@ describe('mailhygiene-sendmail (bundled, as a child process)', () => {
       exitCode: 75,
     });
     expect(lint(dead!.eml).errors).toBe(0);
+  });
+
+  it('SMTP relay refusing one of two recipients: exit 0, a dead letter addressed to the refused one', async () => {
+    const server = await startSmtpServer({
+      onRcptTo(address, _session, callback) {
+        callback(
+          address.address.startsWith('gone') ? smtpError(550, '5.1.1 No such user') : undefined,
+        );
+      },
+    });
+    try {
+      const s = await sandbox();
+      await s.writeConfig({
+        transport: {
+          type: 'smtp',
+          host: '127.0.0.1',
+          port: server.port,
+          secure: false,
+          timeoutMs: 5000,
+        },
+      });
+      const msg = phpMail({ to: 'erika@example.org, gone@example.org' });
+      const r = await runShim(bin, ['-t', '-i'], msg, { MAILHYGIENE_CONFIG: s.configPath });
+      expect(r.code).toBe(0);
+      expect(server.received).toHaveLength(1);
+      expect(server.received[0]!.to).toEqual(['erika@example.org']);
+      const [dead, ...more] = await s.files(s.deadLetters);
+      expect(more).toHaveLength(0);
+      expect(dead!.json).toMatchObject({
+        stage: 'transport',
+        exitCode: 0,
+        envelope: { from: 'bounces@example.com', to: ['gone@example.org'] },
+      });
+      expect(dead!.eml.equals(server.received[0]!.raw)).toBe(true);
+      const sent = (await s.logLines()).find((l) => l['event'] === 'sent');
+      expect(sent).toMatchObject({
+        accepted: ['erika@example.org'],
+        rejected: ['gone@example.org'],
+      });
+    } finally {
+      await server.close();
+    }
   });
 
   it('exits 75 and says so on stderr when even the dead letter cannot be written', async () => {

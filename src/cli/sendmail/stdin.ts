@@ -5,6 +5,7 @@
  * Like Postfix, a `..` at the start of a line is left as it is: dot-stuffing
  * belongs to SMTP, not to the command line.
  */
+import { readSync } from 'node:fs';
 
 /** Where a line holding a lone `.` starts in the stream, tracked across chunks. */
 enum State {
@@ -75,7 +76,6 @@ export async function readMessage(
  * descriptor (EAGAIN, e.g. some terminals) continues through `process.stdin`.
  */
 export async function* stdinChunks(): AsyncGenerator<Uint8Array> {
-  const { readSync } = await import('node:fs');
   for (;;) {
     const buf = Buffer.allocUnsafe(64 * 1024);
     let n: number;
