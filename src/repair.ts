@@ -10,7 +10,7 @@ import { parseMessage, unfold } from './lint/parse.js';
 import { chunksToBufferSync, renderChunks } from './mime/render.js';
 import { resolvePolicy } from './policy.js';
 import { refuseRecipientFlood } from './repair/addresses.js';
-import { actionable, appliedFindings, headerLine, partPath } from './repair/applied.js';
+import { actionable, appliedFindings, headerLine, partOf, partPath } from './repair/applied.js';
 import { repairBody } from './repair/body.js';
 import { repairEnvelope } from './repair/envelope.js';
 import { repairHeaders } from './repair/headers.js';
@@ -73,10 +73,13 @@ export async function repair(
   );
   const flagged = new Set<number>();
   const htmlParts = new Set<string>();
+  const flaggedParts = new Set<string>();
   for (const f of before.findings) {
     const line = headerLine(f);
     if (line !== undefined && f.severity !== 'info') flagged.add(line);
     if (line !== undefined && f.rule === 'needless-encoding') flagged.add(line);
+    const inPart = partOf(f);
+    if (inPart !== undefined) flaggedParts.add(inPart);
     if (f.rule === 'html-without-mime') {
       const path = partPath(f);
       if (path !== undefined) htmlParts.add(path);
@@ -108,7 +111,7 @@ export async function repair(
   const out = needsRebuild
     ? chunksToBufferSync(
         renderChunks(
-          await repairBody(msg, { legacyCharset, htmlParts }, loadHtmlToText),
+          await repairBody(msg, { legacyCharset, htmlParts, flaggedParts }, loadHtmlToText),
           headers.lines,
         ),
       )
@@ -124,7 +127,9 @@ export async function repair(
     );
   }
   const applied = appliedFindings(before.findings, after.findings);
-  return envelope ? { raw: out, envelope, applied } : { raw: out, applied };
+  // A rebuild that fixed nothing in the bytes is thrown away: the original stays byte for byte.
+  const bytes = applied.every((f) => ENVELOPE_RULES.has(f.rule)) ? Buffer.from(msg.bytes) : out;
+  return envelope ? { raw: bytes, envelope, applied } : { raw: bytes, applied };
 }
 
 function lintOptions(now: Date, envelope: Envelope | undefined) {

@@ -52,6 +52,8 @@ const INFO_ACTED_ON = new Set([
 export function actionable(f: Finding): boolean {
   if (!(f.rule in ACTIONS)) return false;
   if (f.rule === 'date-skew' || f.rule === 'header-envelope-misaligned') return false;
+  // A short but well-formed Message-ID (a warning) is kept; only a malformed one is replaced.
+  if (f.rule === 'invalid-message-id') return f.severity === 'error';
   return f.severity !== 'info' || INFO_ACTED_ON.has(f.rule);
 }
 
@@ -82,6 +84,12 @@ export function appliedFindings(before: readonly Finding[], after: readonly Find
 export function headerLine(f: Finding): number | undefined {
   const m = f.location === undefined ? null : /^header \S+ \(line (\d+)\)$/.exec(f.location);
   return m ? Number(m[1]) : undefined;
+}
+
+/** `part 1.2 header Content-Type (line 9)` or `part 1.2 …` → `1.2`: any finding inside a body part. */
+export function partOf(f: Finding): string | undefined {
+  const m = f.location === undefined ? null : /^part ([\d.]+)/.exec(f.location);
+  return m ? m[1] : undefined;
 }
 
 /** `part 1.2` / `message` → MIME path ('' for the message). */

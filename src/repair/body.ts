@@ -20,6 +20,8 @@ export interface BodySettings {
   legacyCharset: string;
   /** Paths of text/plain parts that hold HTML (lint: html-without-mime). */
   htmlParts: ReadonlySet<string>;
+  /** Paths of body parts a lint finding points into: those are always rebuilt. */
+  flaggedParts: ReadonlySet<string>;
 }
 
 const SUPPORTED: ReadonlyArray<MultipartNode['subtype']> = ['mixed', 'alternative', 'related'];
@@ -76,7 +78,52 @@ function cidOf(part: MimePart, msg: ParsedMessage): string | undefined {
   return cid;
 }
 
+/** Clean base64: only the alphabet, CRLF line ends, lines of at most 76 characters. */
+function isCleanBase64(b: Buffer): boolean {
+  let col = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c === 13) {
+      if (b[i + 1] !== 10) return false;
+      i++;
+      col = 0;
+    } else if (
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      (c >= 47 && c <= 57) ||
+      c === 43 ||
+      c === 61
+    ) {
+      if (++col > 76) return false;
+    } else return false;
+  }
+  return true;
+}
+
+/**
+ * A base64 body part nothing is wrong with (no finding, clean 7-bit header
+ * lines, clean base64) goes through unchanged: the attachment is neither
+ * decoded nor re-encoded.
+ */
+function keptAsIs(msg: ParsedMessage, part: MimePart, s: BodySettings): LeafPart | undefined {
+  if (part.path === '' || part.cte !== 'base64' || s.flaggedParts.has(part.path)) return undefined;
+  if (part.mediaType.startsWith('text/') || part.mediaType.startsWith('message/')) return undefined;
+  const headers: string[] = [];
+  for (const h of part.headers) {
+    const lines = msg.bytes.toString('latin1', h.start, h.end).split(/\r?\n/);
+    if (lines.some((l) => l.length > 998 || /[^\x09\x20-\x7e]/.test(l))) return undefined;
+    headers.push(`${lines.join('\r\n')}\r\n`);
+  }
+  const body = msg.bytes.subarray(part.bodyStart, part.bodyEnd);
+  if (!isCleanBase64(body)) return undefined;
+  // The renderer adds the line break before the next delimiter itself.
+  const end = body.length >= 2 && body[body.length - 2] === 13 ? body.length - 2 : body.length;
+  return { kind: 'leaf', cte: 'base64', headers, body: Buffer.from(body.subarray(0, end)) };
+}
+
 function buildLeaf(msg: ParsedMessage, part: MimePart, s: BodySettings): Built {
+  const kept = keptAsIs(msg, part, s);
+  if (kept) return { node: kept };
   const ct = part.contentType;
   const media = s.htmlParts.has(part.path) ? 'text/html' : part.mediaType;
   const disp = disposition(part, msg);

@@ -275,3 +275,37 @@ describe('repair: headers removed and the envelope', () => {
     );
   });
 });
+
+describe('repair: clean attachments are kept as they are', () => {
+  it('a clean base64 attachment keeps its header lines and body bytes; Python decodes it unchanged', async () => {
+    const content = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) & 0xff));
+    const b64 = content.toString('base64').replace(/.{76}/g, '$&\r\n');
+    const part = `Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename="data.bin"\r\n\r\n${b64}`;
+    const msg = `From: a@example.com\r\nTo: b@example.org\r\nSubject: data\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nGr\xfc\xdfe\r\n--b\r\n${part}\r\n--b--\r\n`;
+    const r = await repair(Buffer.from(msg, 'latin1'), { now });
+    expect(r.raw.toString('latin1')).toContain(part);
+    expect(r.applied.map((a) => a.rule)).toEqual(
+      expect.arrayContaining(['missing-date', 'missing-message-id', 'missing-charset']),
+    );
+    const p = await py.check(r.raw);
+    expect(pyFindings(p)).toEqual([]);
+    const att = p.parts.find((x) => x.filename === 'data.bin')!;
+    expect(Buffer.from(att.base64!, 'base64').equals(content)).toBe(true);
+    expect(plainText(p)).toContain('Grüße');
+  });
+  it('a 20 MiB attachment message is repaired in well under the time a send takes', async () => {
+    const b64 = Buffer.alloc(20 * 1024 * 1024, 7)
+      .toString('base64')
+      .replace(/.{76}/g, '$&\r\n');
+    const msg = Buffer.from(
+      `From: a@example.com\r\nTo: b@example.org\r\nSubject: big\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhello\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64}\r\n--b--\r\n`,
+      'latin1',
+    );
+    const t = performance.now();
+    const r = await repair(msg, { now });
+    // Generous bound (measured ≈ 0.2 s): the attachment is scanned, not decoded and re-encoded.
+    expect(performance.now() - t).toBeLessThan(5000);
+    expect(r.raw.includes(Buffer.from(b64.slice(0, 100_000)))).toBe(true);
+    expect(r.applied.map((a) => a.rule)).toEqual(['missing-date', 'missing-message-id']);
+  });
+});
