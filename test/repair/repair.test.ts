@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MailHygieneError } from '../../src/errors.js';
 import { lint } from '../../src/lint/index.js';
 import { repair } from '../../src/repair.js';
+import { parseBoth, parserDifferences, toLf } from '../support/npm-parsers.js';
 import {
   type PyCheckResult,
   type PythonEmail,
@@ -308,4 +309,25 @@ describe('repair: clean attachments are kept as they are', () => {
     expect(r.raw.includes(Buffer.from(b64.slice(0, 100_000)))).toBe(true);
     expect(r.applied.map((a) => a.rule)).toEqual(['missing-date', 'missing-message-id']);
   });
+});
+
+describe('repair: the npm parsers read the repaired message as Python does', () => {
+  for (const f of repairable()) {
+    it(`${f.name}: postal-mime and mailparser agree with each other and with Python`, async () => {
+      const r = await repair(f.raw, { now });
+      const { postal, mailparser } = await parseBoth(r.raw);
+      // mailparser un-flows format=flowed text, postal-mime does not (repair keeps such parts as they are).
+      const flowed = /format=flowed/i.test(r.raw.toString('latin1'));
+      expect(
+        parserDifferences(postal, mailparser).filter((d) => !(flowed && d.startsWith('text:'))),
+      ).toEqual([]);
+      const p = await py.check(r.raw);
+      expect(postal.subject ?? '').toBe(p.headers.subject ?? '');
+      expect(postal.from).toEqual(p.headers.from ?? []);
+      const text = p.parts.find(
+        (x) => x.contentType === 'text/plain' && x.disposition !== 'attachment',
+      );
+      if (text?.text !== undefined) expect(postal.text ?? '').toBe(toLf(text.text));
+    });
+  }
 });
