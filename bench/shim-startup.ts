@@ -14,7 +14,7 @@
  *   SHIM_BIN=dist/cli/sendmail.cjs node --import tsx bench/shim-startup.ts
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -165,6 +165,7 @@ function main(): void {
   console.log('| case | median ms | min ms | p90 ms | median / bare | per-round ratio (median) |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const row of rows) console.log(row);
+  rmSync(work, { recursive: true, force: true });
 }
 
 main();

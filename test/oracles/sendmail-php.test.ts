@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildShim,
   hasProgram,
+  removeSandboxes,
   runShim,
   type ShimSandbox,
   sandbox,
@@ -55,6 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await py?.close();
+  await removeSandboxes();
 });
 
 /** Arguments of one PHP mail() call; byte strings are passed base64-encoded, so Latin-1 survives. */

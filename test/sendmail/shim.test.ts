@@ -6,17 +6,18 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lint } from '../../src/lint/index.js';
 import { parsePostal } from '../support/npm-parsers.js';
 import { FAKE_SENDMAIL, readFakeRecord } from '../transport/helpers.js';
 import { smtpError, startSmtpServer } from '../transport/smtp-server-helper.js';
-import { buildShim, runShim, sandbox } from './support/shim.js';
+import { buildShim, removeSandboxes, runShim, sandbox } from './support/shim.js';
 
 let bin: string;
 beforeAll(async () => {
   bin = await buildShim();
 }, 60_000);
+afterAll(removeSandboxes);
 
 /** What PHP's mail('erika@example.org', 'Grüße', "Hallo …", $headers) writes to sendmail (LF). */
 function phpMail(

@@ -5,8 +5,9 @@
  * htmlparser2, nodemailer) resolve from the repository's node_modules.
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -14,13 +15,16 @@ import { promisify } from 'node:util';
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
- * Bundles the shim once per process into `.tmp/sendmail-bundle-<pid>/` and
+ * Bundles the shim once per test file into `.tmp/sendmail-bundle-<pid>-<random>/` and
  * returns the path of `cli/sendmail.cjs`.
  */
 let built: Promise<string> | undefined;
+/** Sandboxes and bundle directories this process made. */
+const created: string[] = [];
 export function buildShim(): Promise<string> {
   built ??= (async () => {
-    const outDir = join(REPO, '.tmp', `sendmail-bundle-${process.pid}`);
+    const outDir = join(REPO, '.tmp', `sendmail-bundle-${process.pid}-${randomUUID().slice(0, 8)}`);
+    created.push(outDir);
     await promisify(execFile)(
       process.execPath,
       [
@@ -88,9 +92,15 @@ export interface ShimSandbox {
   logLines(): Promise<Array<Record<string, unknown>>>;
 }
 
+/** Removes every sandbox and bundle this process made (call in afterAll). */
+export async function removeSandboxes(): Promise<void> {
+  await Promise.all(created.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+}
+
 export async function sandbox(root = join(REPO, '.tmp')): Promise<ShimSandbox> {
   await mkdir(root, { recursive: true });
   const dir = await mkdtemp(join(root, 'shim-'));
+  created.push(dir);
   const s: ShimSandbox = {
     dir,
     configPath: join(dir, 'mailhygiene.json'),
