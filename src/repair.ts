@@ -104,18 +104,28 @@ export async function repair(
     },
     policy,
   );
-  const needsRebuild = before.findings.some(
+  const toFix = before.findings.filter(
     (f) => (f.severity === 'error' || actionable(f)) && !ENVELOPE_RULES.has(f.rule),
   );
-  // Nothing wrong with the bytes: they go out as they came (a DKIM signature stays valid).
-  const out = needsRebuild
-    ? chunksToBufferSync(
-        renderChunks(
-          await repairBody(msg, { legacyCharset, htmlParts, flaggedParts }, loadHtmlToText),
-          headers.lines,
-        ),
-      )
-    : Buffer.from(msg.bytes);
+  let out: Buffer;
+  if (toFix.length === 0) {
+    // Nothing wrong with the bytes: they go out as they came (a DKIM signature stays valid).
+    out = Buffer.from(msg.bytes);
+  } else if (toFix.every((f) => f.rule === 'bare-cr-or-lf') && msg.stats.bareCr === 0) {
+    // Only bare LF line ends (what PHP writes): CRLF is all it needs, and signatures
+    // (computed over CRLF) survive.
+    out = toCrlf(msg.bytes);
+  } else {
+    if (msg.root.headers.some((h) => h.key === 'dkim-signature')) {
+      refuse('dkim-signed', 'the message is DKIM-signed; rebuilding it would break the signature');
+    }
+    out = chunksToBufferSync(
+      renderChunks(
+        await repairBody(msg, { legacyCharset, htmlParts, flaggedParts }, loadHtmlToText),
+        headers.lines,
+      ),
+    );
+  }
   // A derived (best-effort) envelope is not judged: only one the caller gave or configured.
   const required = options.envelope !== undefined || options.envelopeFrom !== undefined;
   const after = lint(out, lintOptions(lintNow, required ? envelope : undefined));
@@ -135,3 +145,18 @@ export async function repair(
 function lintOptions(now: Date, envelope: Envelope | undefined) {
   return envelope ? { now, envelope } : { now };
 }
+
+/** LF → CRLF where a line ends in a bare LF (the message has no bare CR). */
+function toCrlf(bytes: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) {
+    if (i > 0 && bytes[i - 1] === 13) continue;
+    parts.push(bytes.subarray(from, i), CRLF);
+    from = i + 1;
+  }
+  parts.push(bytes.subarray(from));
+  return Buffer.concat(parts);
+}
+
+const CRLF = Buffer.from('\r\n');

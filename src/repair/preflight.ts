@@ -27,6 +27,8 @@ const SINGLETONS = [
 const INJECTED_FIELD =
   /^[ \t]+(?:bcc|cc|to|from|sender|reply-to|subject|date|message-id|return-path|mime-version|content-type|content-transfer-encoding|content-disposition)[ \t]*:/i;
 
+const SIGNATURE_FIELD = /(?:^|-)signature$|^arc-/;
+
 function headerProblems(msg: ParsedMessage, part: MimePart): void {
   const b = msg.bytes;
   const where = part.path === '' ? '' : `@part-${part.path}`;
@@ -62,7 +64,8 @@ function headerProblems(msg: ParsedMessage, part: MimePart): void {
         );
       }
     }
-    if (h.lines > 1) checkContinuations(msg, h, where);
+    // Signature fields fold their `h=` lists of field names (`from:to:subject`) on purpose.
+    if (h.lines > 1 && !SIGNATURE_FIELD.test(h.key)) checkContinuations(msg, h, where);
   }
 }
 
