@@ -83,7 +83,21 @@ export async function runAttachmentBench(): Promise<string> {
   const smoke = env.rounds !== undefined && env.rounds <= 2;
   const names = Object.keys(attachmentVariants);
   const result = await runInterleaved(
-    names.map((name) => ({ name, fn: attachmentVariants[name]!, bytes: ATTACHMENT_SIZE })),
+    [
+      ...names.map((name) => ({ name, fn: attachmentVariants[name]!, bytes: ATTACHMENT_SIZE })),
+      // Physical-limit references on this machine in this run: native base64 without line
+      // wrapping, and a plain copy. Absolute MiB/s on a loaded VM only mean something next to these.
+      {
+        name: 'reference: buf.toString("base64"), unwrapped',
+        fn: async () => attachmentBuffer().toString('base64').length,
+        bytes: ATTACHMENT_SIZE,
+      },
+      {
+        name: 'reference: Buffer.from(buf) (memcpy)',
+        fn: async () => Buffer.from(attachmentBuffer()).length,
+        bytes: ATTACHMENT_SIZE,
+      },
+    ],
     {
       warmupMs: 300,
       batchMs: 50, // one message per batch: every round is a single shot per variant

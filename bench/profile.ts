@@ -9,7 +9,7 @@
  * functions of a profile.
  */
 import { readFileSync } from 'node:fs';
-import { compose } from '../src/compose.js';
+import { compose, composeStream } from '../src/compose.js';
 import { lint, SELF_CHECK_RULES } from '../src/lint/index.js';
 import { attachmentMessage, contactMessage, newsletterMessage } from './fixtures.js';
 
@@ -45,6 +45,12 @@ async function main(): Promise<void> {
     newsletter: () => compose(newsletterMessage('Text '.repeat(7000)), opts),
     'newsletter-gen': () => compose(newsletterMessage(), opts),
     attachment: () => compose(attachmentMessage('buffer'), opts),
+    'stream-readable': async () => {
+      let n = 0;
+      for await (const c of (await composeStream(attachmentMessage('readable'), opts)).stream)
+        n += (c as Buffer).length;
+      return n;
+    },
   };
   let raw: Buffer | undefined;
   if (what.startsWith('lint-')) {

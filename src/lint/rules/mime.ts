@@ -253,7 +253,20 @@ export function checkBase64(b: Uint8Array, lines: LineShape = lineShape(b)): str
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   const { maxLen, data } = lines;
   let cls = 0;
-  for (let i = 0; i < buf.length; i++) cls |= B64_CLASS[buf[i]!]!;
+  let i0 = 0;
+  // Eight lookups per iteration: about twice the speed of one (measured on 28 MB).
+  for (const n8 = buf.length - 7; i0 < n8; i0 += 8) {
+    cls |=
+      B64_CLASS[buf[i0]!]! |
+      B64_CLASS[buf[i0 + 1]!]! |
+      B64_CLASS[buf[i0 + 2]!]! |
+      B64_CLASS[buf[i0 + 3]!]! |
+      B64_CLASS[buf[i0 + 4]!]! |
+      B64_CLASS[buf[i0 + 5]!]! |
+      B64_CLASS[buf[i0 + 6]!]! |
+      B64_CLASS[buf[i0 + 7]!]!;
+  }
+  for (; i0 < buf.length; i0++) cls |= B64_CLASS[buf[i0]!]!;
   if (maxLen > 78) problems.push(`a base64 line is ${maxLen} characters (max 76)`);
   if (cls & 2) {
     let i = 0;
