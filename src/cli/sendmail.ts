@@ -3,7 +3,7 @@
  * `mailhygiene-sendmail`: a drop-in sendmail for PHP mail() and friends.
  * php.ini: `sendmail_path = "/usr/local/bin/mailhygiene-sendmail -t -i"`.
  * Reads the message on stdin, repairs it, fixes the envelope sender and hands
- * it to the configured MTA or relay (see docs/php-migration.md).
+ * it to the configured MTA or relay (see the README, "Migrating from PHP mail()").
  */
 import { runSendmail } from './sendmail/run.js';
 import { stdinChunks } from './sendmail/stdin.js';

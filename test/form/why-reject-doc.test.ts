@@ -1,11 +1,13 @@
-/** docs/why-reject.md shows real output: every JSON block there is what the code returns now. */
+/** README's "Why reject, not strip" shows real output: every JSON block there is what the code returns now. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compose } from '../../src/compose.js';
 import { MailHygieneError } from '../../src/errors.js';
 import { contactForm } from '../../src/form/index.js';
 
-const doc = readFileSync(new URL('../../docs/why-reject.md', import.meta.url), 'utf8');
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const start = readme.indexOf('## Why reject, not strip');
+const doc = readme.slice(start, readme.indexOf('\n## ', start + 1));
 const blocks = [...doc.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
 
 async function refusal(input: Parameters<typeof compose>[0]): Promise<string> {
@@ -19,7 +21,11 @@ async function refusal(input: Parameters<typeof compose>[0]): Promise<string> {
   throw new Error('compose() accepted the input');
 }
 
-describe('docs/why-reject.md', () => {
+describe('README: Why reject, not strip', () => {
+  it('has the section', () => {
+    expect(start).toBeGreaterThan(0);
+  });
+
   it('quotes the errors compose() and contactForm() really produce', async () => {
     const site = { from: 'Website <noreply@example.com>', text: 'x' };
     const subjectError = await refusal({
