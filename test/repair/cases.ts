@@ -7,6 +7,8 @@ import { join } from 'node:path';
 
 export const SAMPLES = join(import.meta.dirname, '../fixtures/samples');
 export const LINT_FIXTURES = join(import.meta.dirname, '../fixtures/lint');
+/** Legacy PHP mail() output written for the repair tests. */
+export const REPAIR_FIXTURES = join(import.meta.dirname, '../fixtures/repair');
 export const NOW = new Date('2026-11-29T14:00:00Z');
 export const now = () => NOW;
 
@@ -38,12 +40,13 @@ export interface Fixture {
   raw: Buffer;
 }
 
-/** Every sample and lint fixture. */
+/** Every sample, lint fixture and repair fixture. */
 export function fixtures(): Fixture[] {
   const out: Fixture[] = [];
   for (const [dir, prefix] of [
     [SAMPLES, 'samples'],
     [LINT_FIXTURES, 'lint'],
+    [REPAIR_FIXTURES, 'repair'],
   ] as const) {
     for (const f of readdirSync(dir)
       .filter((x) => x.endsWith('.eml'))

@@ -331,3 +331,53 @@ describe('repair: the npm parsers read the repaired message as Python does', () 
     });
   }
 });
+
+describe('repair: PHP mail() output', () => {
+  it('php-contact-form.eml: Latin-1 name with a comma, Bcc, PHP headers, a 1,300-octet line', async () => {
+    const r = await repair(raw('repair/php-contact-form.eml'), {
+      now,
+      envelopeFrom: 'bounces@example.com',
+    });
+    const p = await py.check(r.raw);
+    expect(p.headers.from).toEqual([{ name: 'Müller, Jürgen', address: 'juergen@example.com' }]);
+    expect(p.headers.subject).toBe('Anfrage über das Kontaktformular');
+    expect(r.envelope).toEqual({
+      from: 'bounces@example.com',
+      to: ['info@example.org', 'archiv@example.org'],
+    });
+    const text = plainText(p).replace(/\r\n/g, '\n');
+    expect(text).toContain(
+      `${'Bitte rufen Sie mich zurück, '.repeat(45).trim()}\n.\nFrom the form\n`,
+    );
+    expect(r.raw.toString('latin1')).not.toMatch(/^(Bcc|X-PHP-Originating-Script|X-Mailer):/im);
+    expect(r.applied.map((a) => a.rule).sort()).toEqual(
+      [
+        'bare-cr-or-lf',
+        'bcc-header-leak',
+        'cte-7bit-with-8bit-data',
+        'display-name-unquoted-specials',
+        'header-8bit-without-smtputf8',
+        'line-too-long',
+        'missing-charset',
+        'missing-date',
+        'missing-message-id',
+        'missing-mime-version',
+        'php-mail-fingerprint',
+        'php-mail-fingerprint',
+        'subject-needs-encoding',
+      ].sort(),
+    );
+  });
+  it('php-html-mail.eml: ISO-8859-1 HTML gets a text twin; Return-Path goes, its local sender is not used', async () => {
+    const r = await repair(raw('repair/php-html-mail.eml'), {
+      now,
+      envelopeFrom: 'bounces@example.com',
+    });
+    const p = await py.check(r.raw);
+    expect(p.headers.subject).toBe('Ihre Bestellung bei Bücher Müller');
+    expect(plainText(p)).toContain('Wir versenden 3 Bücher morgen.');
+    expect(p.parts.find((x) => x.contentType === 'text/html')?.charset).toBe('utf-8');
+    expect(r.envelope?.from).toBe('bounces@example.com');
+    expect(r.raw.toString('latin1')).not.toMatch(/^Return-Path:/im);
+  });
+});
