@@ -93,6 +93,9 @@ export async function repair(
     defaultFrom: options.defaultFrom,
     messageIdDomain: policy.messageIdDomain,
     flagged,
+    messageIdInvalid: before.findings.some(
+      (f) => f.rule === 'invalid-message-id' && f.severity === 'error',
+    ),
   });
   const envelope = repairEnvelope(
     {

@@ -28,6 +28,8 @@ export interface HeaderSettings {
   messageIdDomain: string | undefined;
   /** Lines of top-level fields a lint finding points at: those are re-rendered. */
   flagged: ReadonlySet<number>;
+  /** Lint found the Message-ID malformed (an error): a well-formed one replaces it if rewriting cannot fix it. */
+  messageIdInvalid: boolean;
 }
 
 export interface RepairedHeaders {
@@ -104,12 +106,19 @@ function renderDate(msg: ParsedMessage, h: HeaderField | undefined, s: HeaderSet
   return `Date: ${formatDate(s.now())}\r\n`;
 }
 
-function renderMessageId(msg: ParsedMessage, h: HeaderField | undefined, domain: string): string {
+function renderMessageId(
+  msg: ParsedMessage,
+  h: HeaderField | undefined,
+  domain: string,
+  invalid: boolean,
+): string {
   if (h) {
     const value = unfold(msg, h).trim();
     try {
       const id = parseMessageId(value, 'Message-ID');
-      return id === value ? (verbatim(msg, h) ?? `Message-ID: ${id}\r\n`) : `Message-ID: ${id}\r\n`;
+      // Brackets added (or folding removed) is a rewrite; the same text lint calls invalid is not kept.
+      if (id !== value) return `Message-ID: ${id}\r\n`;
+      if (!invalid) return verbatim(msg, h) ?? `Message-ID: ${id}\r\n`;
     } catch (e) {
       if (!(e instanceof MailHygieneError)) throw e;
     }
@@ -216,7 +225,7 @@ export function repairHeaders(msg: ParsedMessage, s: HeaderSettings): RepairedHe
     lines.unshift(date);
     if (idAt !== -1) idAt++;
   } else lines[dateAt] = date;
-  const id = renderMessageId(msg, idField, s.messageIdDomain ?? from.domain);
+  const id = renderMessageId(msg, idField, s.messageIdDomain ?? from.domain, s.messageIdInvalid);
   if (idAt === -1) lines.push(id);
   else lines[idAt] = id;
   lines.push('MIME-Version: 1.0\r\n');

@@ -381,3 +381,15 @@ describe('repair: PHP mail() output', () => {
     expect(r.raw.toString('latin1')).not.toMatch(/^Return-Path:/im);
   });
 });
+
+describe('repair: Message-ID', () => {
+  it('a bare msg-id gets its brackets; a malformed one is replaced by a generated one', async () => {
+    const bare = await repair(raw('samples/probe-msgid-nobrackets.eml'), { now });
+    expect(bare.raw.toString('latin1')).toContain('Message-ID: <probe.1@example.com>\r\n');
+    const msg =
+      'From: a@example.com\r\nTo: b@example.org\r\nSubject: s\r\nDate: Sun, 29 Nov 2026 13:40:00 +0000\r\nMessage-ID: <two words@example.com>\r\n\r\nhi\r\n';
+    const r = await repair(msg, { now });
+    expect(r.raw.toString('latin1')).toMatch(/^Message-ID: <[A-Za-z0-9_-]{22}@example\.com>\r$/m);
+    expect(r.applied.map((a) => a.rule)).toContain('invalid-message-id');
+  });
+});
