@@ -10,7 +10,7 @@ import { parseMessage, unfold } from './lint/parse.js';
 import { chunksToBufferSync, renderChunks } from './mime/render.js';
 import { resolvePolicy } from './policy.js';
 import { refuseRecipientFlood } from './repair/addresses.js';
-import { actionable, appliedFindings, headerLine, partOf, partPath } from './repair/applied.js';
+import { actionable, appliedFindings, findingTargets } from './repair/applied.js';
 import { repairBody } from './repair/body.js';
 import { repairEnvelope } from './repair/envelope.js';
 import { repairHeaders } from './repair/headers.js';
@@ -71,20 +71,7 @@ export async function repair(
       given?.from !== undefined ? { from: given.from, to: given.to ?? [] } : undefined,
     ),
   );
-  const flagged = new Set<number>();
-  const htmlParts = new Set<string>();
-  const flaggedParts = new Set<string>();
-  for (const f of before.findings) {
-    const line = headerLine(f);
-    if (line !== undefined && f.severity !== 'info') flagged.add(line);
-    if (line !== undefined && f.rule === 'needless-encoding') flagged.add(line);
-    const inPart = partOf(f);
-    if (inPart !== undefined) flaggedParts.add(inPart);
-    if (f.rule === 'html-without-mime') {
-      const path = partPath(f);
-      if (path !== undefined) htmlParts.add(path);
-    }
-  }
+  const targets = findingTargets(before.findings);
   const legacyCharset = options.legacyCharset ?? 'windows-1252';
   const headers = repairHeaders(msg, {
     legacyCharset,
@@ -92,10 +79,8 @@ export async function repair(
     now: policy.now,
     defaultFrom: options.defaultFrom,
     messageIdDomain: policy.messageIdDomain,
-    flagged,
-    messageIdInvalid: before.findings.some(
-      (f) => f.rule === 'invalid-message-id' && f.severity === 'error',
-    ),
+    flagged: targets.headerLines,
+    messageIdInvalid: targets.messageIdInvalid,
   });
   const envelope = repairEnvelope(
     {
@@ -124,7 +109,11 @@ export async function repair(
     }
     out = chunksToBufferSync(
       renderChunks(
-        await repairBody(msg, { legacyCharset, htmlParts, flaggedParts }, loadHtmlToText),
+        await repairBody(
+          msg,
+          { legacyCharset, htmlParts: targets.htmlParts, flaggedParts: targets.parts },
+          loadHtmlToText,
+        ),
         headers.lines,
       ),
     );

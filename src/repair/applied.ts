@@ -81,20 +81,56 @@ export function appliedFindings(before: readonly Finding[], after: readonly Find
 }
 
 /** `header From (line 3)` → 3 for top-level header findings. */
-export function headerLine(f: Finding): number | undefined {
+function headerLine(f: Finding): number | undefined {
   const m = f.location === undefined ? null : /^header \S+ \(line (\d+)\)$/.exec(f.location);
   return m ? Number(m[1]) : undefined;
 }
 
 /** `part 1.2 header Content-Type (line 9)` or `part 1.2 …` → `1.2`: any finding inside a body part. */
-export function partOf(f: Finding): string | undefined {
+function partOf(f: Finding): string | undefined {
   const m = f.location === undefined ? null : /^part ([\d.]+)/.exec(f.location);
   return m ? m[1] : undefined;
 }
 
 /** `part 1.2` / `message` → MIME path ('' for the message). */
-export function partPath(f: Finding): string | undefined {
+function partPath(f: Finding): string | undefined {
   if (f.location === 'message') return '';
   const m = f.location === undefined ? null : /^part ([\d.]+)$/.exec(f.location);
   return m ? m[1] : undefined;
+}
+
+/** Where the original's findings point: what the rebuild re-renders instead of passing through. */
+export interface FindingTargets {
+  /** Lines of top-level fields with a warning or error (or needless encoding). */
+  headerLines: Set<number>;
+  /** Paths of body parts with any finding. */
+  parts: Set<string>;
+  /** Paths of text/plain parts that hold HTML. */
+  htmlParts: Set<string>;
+  /** The Message-ID is malformed (an error, not a style warning). */
+  messageIdInvalid: boolean;
+}
+
+/** Maps lint findings to the header lines and MIME parts they are about. */
+export function findingTargets(findings: readonly Finding[]): FindingTargets {
+  const t: FindingTargets = {
+    headerLines: new Set(),
+    parts: new Set(),
+    htmlParts: new Set(),
+    messageIdInvalid: false,
+  };
+  for (const f of findings) {
+    const line = headerLine(f);
+    if (line !== undefined && (f.severity !== 'info' || f.rule === 'needless-encoding')) {
+      t.headerLines.add(line);
+    }
+    const part = partOf(f);
+    if (part !== undefined) t.parts.add(part);
+    if (f.rule === 'html-without-mime') {
+      const path = partPath(f);
+      if (path !== undefined) t.htmlParts.add(path);
+    }
+    if (f.rule === 'invalid-message-id' && f.severity === 'error') t.messageIdInvalid = true;
+  }
+  return t;
 }
