@@ -57,16 +57,19 @@ export function actionable(f: Finding): boolean {
   return f.severity !== 'info' || INFO_ACTED_ON.has(f.rule);
 }
 
-/** The original's findings that the repaired message no longer has (per rule, by count). */
+/** The original's findings that the repaired message no longer has (per rule and severity, by count). */
 export function appliedFindings(before: readonly Finding[], after: readonly Finding[]): Finding[] {
+  // Per rule and severity: an error that became a warning (a malformed Message-ID replaced by
+  // one lint still has a style remark about) was fixed.
+  const key = (f: Finding) => `${f.rule}\u0000${f.severity}`;
   const left = new Map<string, number>();
-  for (const f of after) left.set(f.rule, (left.get(f.rule) ?? 0) + 1);
+  for (const f of after) left.set(key(f), (left.get(key(f)) ?? 0) + 1);
   const out: Finding[] = [];
   for (const f of before) {
     const action = ACTIONS[f.rule] ?? 'fixed by rebuilding the message through the composer';
-    const n = left.get(f.rule) ?? 0;
+    const n = left.get(key(f)) ?? 0;
     if (n > 0) {
-      left.set(f.rule, n - 1);
+      left.set(key(f), n - 1);
       continue;
     }
     const done: Finding = {
