@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     contact: () => compose(contactMessage(), opts),
     'contact-nocheck': () => compose(contactMessage(), { ...opts, selfCheck: false }),
     newsletter: () => compose(newsletterMessage('Text '.repeat(7000)), opts),
+    'newsletter-nocheck': () =>
+      compose(newsletterMessage('Grüße und Text\n'.repeat(2800)), { ...opts, selfCheck: false }),
     'newsletter-gen': () => compose(newsletterMessage(), opts),
     attachment: () => compose(attachmentMessage('buffer'), opts),
     'stream-readable': async () => {

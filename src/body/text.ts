@@ -38,7 +38,13 @@ export function textToBytes(input: unknown, field: string): Buffer {
       { field },
     );
   }
-  const normalised = /\r(?!\n)|(?<!\r)\n/.test(text) ? text.replace(/\r\n|\r|\n/g, '\r\n') : text;
+  // The common cases without a regex: no CR at all (LF-only or one line), then a
+  // plain replaceAll does it; anything with CR goes through the general rule.
+  const normalised = !text.includes('\r')
+    ? text.replaceAll('\n', '\r\n')
+    : /\r(?!\n)|(?<!\r)\n/.test(text)
+      ? text.replace(/\r\n|\r|\n/g, '\r\n')
+      : text;
   return Buffer.from(normalised, 'utf8');
 }
 
