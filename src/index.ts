@@ -43,6 +43,8 @@ export type { Mailer, MailerOptions, MailerSendResult } from './mailer.js';
 export { createMailer } from './mailer.js';
 export type { DkimOptions, Options, Policy } from './policy.js';
 export { resolvePolicy, strict as strictPolicy } from './policy.js';
+export type { RepairOptions, RepairResult } from './repair.js';
+export { repair } from './repair.js';
 export {
   addressInputSchema,
   addressListSchema,
