@@ -5,9 +5,17 @@ import { randomBase64url } from './random.js';
 const DOT_ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 const NO_FOLD_LITERAL = /^\[[\x21-\x5a\x5e-\x7e]*\]$/;
 
-/** 128 random bits (no hostname, no time, no counter: nothing leaks). */
-export function generateMessageId(domain: string): string {
-  return `<${randomBase64url(16)}@${domain}>`;
+/**
+ * 128 random bits (no hostname, no time, no counter: nothing leaks). An id that
+ * happens to end in the sender's address (`…a@example.com` for `a@example.com`)
+ * is drawn again: rspamd scores MID_CONTAINS_FROM on that substring.
+ */
+export function generateMessageId(domain: string, fromAddress = ''): string {
+  const avoid = fromAddress.toLowerCase();
+  for (;;) {
+    const id = `<${randomBase64url(16)}@${domain}>`;
+    if (avoid === '' || !id.toLowerCase().includes(avoid)) return id;
+  }
 }
 
 /**

@@ -247,7 +247,7 @@ export function buildMessage(input: MessageInput, policy: Policy): BuiltMessage 
   const messageId =
     input.messageId !== undefined
       ? parseMessageId(input.messageId, 'messageId')
-      : generateMessageId(policy.messageIdDomain ?? from.domain);
+      : generateMessageId(policy.messageIdDomain ?? from.domain, from.address);
 
   const headers: string[] = [`Date: ${formatDate(date)}\r\n`, renderAddressList('From', [from])];
   if (sender) headers.push(renderAddressList('Sender', [sender]));

@@ -111,6 +111,7 @@ function renderMessageId(
   h: HeaderField | undefined,
   domain: string,
   invalid: boolean,
+  fromAddress: string,
 ): string {
   if (h) {
     const value = unfold(msg, h).trim();
@@ -123,7 +124,7 @@ function renderMessageId(
       if (!(e instanceof MailHygieneError)) throw e;
     }
   }
-  return `Message-ID: ${generateMessageId(domain)}\r\n`;
+  return `Message-ID: ${generateMessageId(domain, fromAddress)}\r\n`;
 }
 
 /** Rebuilds the top-level fields. Throws REPAIR_REFUSED / TOO_MANY_RECIPIENTS. */
@@ -225,7 +226,13 @@ export function repairHeaders(msg: ParsedMessage, s: HeaderSettings): RepairedHe
     lines.unshift(date);
     if (idAt !== -1) idAt++;
   } else lines[dateAt] = date;
-  const id = renderMessageId(msg, idField, s.messageIdDomain ?? from.domain, s.messageIdInvalid);
+  const id = renderMessageId(
+    msg,
+    idField,
+    s.messageIdDomain ?? from.domain,
+    s.messageIdInvalid,
+    from.address,
+  );
   if (idAt === -1) lines.push(id);
   else lines[idAt] = id;
   lines.push('MIME-Version: 1.0\r\n');
