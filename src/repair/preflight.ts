@@ -3,25 +3,14 @@
  * read two ways (and so may be an attack), not merely broken ones.
  */
 import type { HeaderField, MimePart, ParsedMessage } from '../lint/parse.js';
+import {
+  ENTITY_SINGLETONS,
+  SINGLETONS as HEADER_SINGLETONS,
+} from '../lint/rules/required-headers.js';
 import { refuse } from './refuse.js';
 
-/** Fields that must appear at most once (RFC 5322 §3.6); a second one is ambiguous. */
-const SINGLETONS = [
-  'from',
-  'sender',
-  'reply-to',
-  'to',
-  'cc',
-  'bcc',
-  'subject',
-  'date',
-  'message-id',
-  'in-reply-to',
-  'references',
-  'mime-version',
-  'content-type',
-  'content-transfer-encoding',
-];
+/** Fields that must appear at most once; a second one is ambiguous (the lint rule's list). */
+const SINGLETONS = [...HEADER_SINGLETONS, ...ENTITY_SINGLETONS];
 
 /** A continuation line that reads like one of these fields was probably injected. */
 const INJECTED_FIELD =

@@ -133,7 +133,8 @@ const invalidMessageId = rule('invalid-message-id', 'error', 'B', ['raw'], (ctx)
   }
 });
 
-const SINGLETONS = [
+/** Fields that occur at most once in a message (RFC 5322 §3.6). Shared with repair's refusals. */
+export const SINGLETONS = [
   'date',
   'from',
   'sender',
@@ -146,7 +147,8 @@ const SINGLETONS = [
   'references',
   'subject',
 ];
-const ENTITY_SINGLETONS = ['mime-version', 'content-type', 'content-transfer-encoding'];
+/** Fields that occur at most once per MIME entity (RFC 2045). */
+export const ENTITY_SINGLETONS = ['mime-version', 'content-type', 'content-transfer-encoding'];
 
 const duplicateSingleton = rule('duplicate-singleton-header', 'error', 'B', ['raw'], (ctx) => {
   for (const part of ctx.msg.parts) {
