@@ -5,7 +5,9 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const files = readdirSync('examples').filter((f) => f.endsWith('.ts')).sort();
+const files = readdirSync('examples')
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 let failed = 0;
 for (const f of files) {
   const outbox = mkdtempSync(join(tmpdir(), 'mh-example-'));
