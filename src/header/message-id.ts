@@ -36,6 +36,7 @@ export function parseMessageId(value: unknown, field: string): string {
   if (
     at <= 0 ||
     inner.length > 250 ||
+    inner.includes('=?') || // read as an RFC 2047 encoded-word by lenient parsers
     !DOT_ATOM.test(left) ||
     !(DOT_ATOM.test(right) || NO_FOLD_LITERAL.test(right))
   ) {

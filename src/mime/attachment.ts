@@ -29,7 +29,7 @@ const CID = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+(?:@[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-
 export function parseCid(cid: string, field: string): string {
   assertSingleLine(cid, field, 'INVALID_ATTACHMENT');
   const inner = cid.startsWith('<') && cid.endsWith('>') ? cid.slice(1, -1) : cid;
-  if (!CID.test(inner) || inner.length > 200) {
+  if (!CID.test(inner) || inner.length > 200 || inner.includes('=?')) {
     throw new MailHygieneError(
       'INVALID_ATTACHMENT',
       `${field}: ${JSON.stringify(cid.slice(0, 80))} is not a valid Content-ID`,

@@ -118,10 +118,12 @@ function listUnsubscribeHeaders(l: ListUnsubscribeInput | undefined, policy: Pol
       });
     }
     const href = u.href;
-    if (/[\s<>"]/.test(href) || href.length > 900) {
+    // A comma separates the alternatives of RFC 2369 §2; list parsers split on it.
+    // "=?" would be taken for an RFC 2047 encoded-word by lenient decoders.
+    if (/[\s<>",]|=\?/.test(href) || href.length > 900) {
       throw new MailHygieneError(
         'INVALID_LIST_UNSUBSCRIBE',
-        `${field}.url cannot be carried in angle brackets`,
+        `${field}.url cannot be carried in a List-Unsubscribe field (spaces, <, >, ", "," or "=?"; percent-encode them)`,
         { field: `${field}.url` },
       );
     }
@@ -130,7 +132,9 @@ function listUnsubscribeHeaders(l: ListUnsubscribeInput | undefined, policy: Pol
   if (l.mailto !== undefined) {
     const addr = l.mailto.replace(/^mailto:/i, '');
     const m = parseMailbox(addr, `${field}.mailto`, { smtputf8: policy.smtputf8 });
-    uris.push(`mailto:${m.address}`);
+    // RFC 6068 §2: "?", "%", "#", "&" … of the local part are percent-encoded in the URI.
+    const at = m.address.lastIndexOf('@');
+    uris.push(`mailto:${encodeURIComponent(m.address.slice(0, at))}@${m.address.slice(at + 1)}`);
   }
   if (uris.length === 0) {
     throw new MailHygieneError('INVALID_LIST_UNSUBSCRIBE', `${field} needs url or mailto`, {

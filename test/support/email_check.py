@@ -220,6 +220,8 @@ def check(raw):
             "date": text_or_none(date_h),
             "dateIso": dt.isoformat() if dt is not None else None,
             "messageId": None if mid is None else str(mid).strip(),
+            # Every top-level field name in order, as Python split the header block.
+            "names": list(msg.keys()),
         },
         "parts": leaves,
     }

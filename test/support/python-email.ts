@@ -88,6 +88,8 @@ export interface PyHeaders {
   /** Null when Python cannot parse the date. */
   dateIso: string | null;
   messageId: string | null;
+  /** Every top-level field name in order, as Python split the header block. */
+  names: string[];
 }
 
 export interface PyCheckResult {
