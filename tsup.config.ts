@@ -9,7 +9,9 @@ export default defineConfig([
     sourcemap: true,
     clean: true,
     target: 'node20',
-    splitting: false,
+    // ESM: the lazily imported HTML → text converter gets its own chunk, so
+    // htmlparser2 loads only when a message needs a text part from HTML.
+    splitting: true,
     // import.meta.url (lazy createRequire of iconv-lite) must work in the CJS build too.
     shims: true,
   },

@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import { dkimSign } from './dkim/sign.js';
 import { resolveRecipients, resolveReversePath } from './envelope.js';
-import { buildMessage } from './mime/build.js';
+import { buildMessage, needsTextFromHtml } from './mime/build.js';
 import {
   type Chunk,
   chunksToBuffer,
@@ -28,10 +28,13 @@ interface Prepared {
   fromDomain: string;
 }
 
-function prepare(input: MessageInput, options: Options | undefined): Prepared {
+async function prepare(input: MessageInput, options: Options | undefined): Promise<Prepared> {
   const policy = resolvePolicy(parseShape(optionsSchema, options ?? {}, 'options') as Options);
   const msg = parseShape(messageInputSchema, input, 'input') as MessageInput;
-  const built = buildMessage(msg, policy);
+  const convert = needsTextFromHtml(msg, policy)
+    ? (await import('./body/html-to-text.js')).htmlToText
+    : undefined;
+  const built = buildMessage(msg, policy, convert);
   const envelope: Envelope = {
     from: resolveReversePath(msg.envelope?.from, built.from, policy),
     to: resolveRecipients(msg.envelope?.to, built.recipients, policy),
@@ -61,7 +64,7 @@ function prepare(input: MessageInput, options: Options | undefined): Prepared {
  * ```
  */
 export async function compose(input: MessageInput, options?: Options): Promise<ComposedMessage> {
-  const p = prepare(input, options);
+  const p = await prepare(input, options);
   let raw = p.streamed ? await chunksToBuffer(p.chunks) : chunksToBufferSync(p.chunks);
   if (p.policy.selfCheck) selfCheck(raw, p.policy);
   if (p.policy.dkim.length) raw = dkimSign(raw, p.policy.dkim, p.fromDomain, { now: p.policy.now });
@@ -80,7 +83,7 @@ export async function composeStream(
   input: MessageInput,
   options?: Options,
 ): Promise<ComposedStream> {
-  const p = prepare(input, options);
+  const p = await prepare(input, options);
   if (p.policy.dkim.length) {
     const { raw, envelope, messageId } = await compose(input, options);
     return { stream: Readable.from([raw]), envelope, messageId };

@@ -5,7 +5,6 @@
 import type { Readable } from 'node:stream';
 import type { Mailbox } from '../address/mailbox.js';
 import { parseMailbox } from '../address/parse.js';
-import { htmlToText } from '../body/html-to-text.js';
 import { textToBytes } from '../body/text.js';
 import { MailHygieneError } from '../errors.js';
 import { renderAddressList } from '../header/address-list.js';
@@ -210,10 +209,13 @@ function isUtf8(b: Uint8Array): boolean {
 }
 
 /** Builds the body tree: mixed(alternative(text, related(html, inline…)), attachments…). */
-function bodyTree(input: MessageInput, policy: Policy): MimeNode {
+function bodyTree(input: MessageInput, policy: Policy, htmlToText?: HtmlToText): MimeNode {
   const html = input.html === undefined ? undefined : textToBytes(input.html, 'html');
   let text = input.text === undefined ? undefined : textToBytes(input.text, 'text');
   if (text === undefined && html !== undefined && policy.textFromHtml) {
+    // compose() loads the converter (and htmlparser2) only for messages that need it.
+    if (!htmlToText)
+      throw new Error('buildMessage: htmlToText is needed for a text part from HTML');
     text = textToBytes(htmlToText(html.toString('utf8')), 'text');
   }
   const attachments = (input.attachments ?? []).map(attachmentPart);
@@ -234,7 +236,19 @@ function bodyTree(input: MessageInput, policy: Policy): MimeNode {
 }
 
 /** Checks every input field and builds header fields and the MIME tree. */
-export function buildMessage(input: MessageInput, policy: Policy): BuiltMessage {
+/** The HTML → text converter, passed in so that it is loaded only when needed. */
+export type HtmlToText = (html: string) => string;
+
+/** True when building `input` needs {@link HtmlToText}. */
+export function needsTextFromHtml(input: MessageInput, policy: Policy): boolean {
+  return input.html !== undefined && input.text === undefined && policy.textFromHtml;
+}
+
+export function buildMessage(
+  input: MessageInput,
+  policy: Policy,
+  htmlToText?: HtmlToText,
+): BuiltMessage {
   const from = parseMailbox(input.from, 'from', { smtputf8: policy.smtputf8 });
   const sender =
     input.sender === undefined
@@ -272,7 +286,7 @@ export function buildMessage(input: MessageInput, policy: Policy): BuiltMessage 
     from,
     recipients: [...to, ...cc, ...bcc],
     headers,
-    root: bodyTree(input, policy),
+    root: bodyTree(input, policy, htmlToText),
     messageId,
   };
 }
