@@ -11,6 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runAddressBench } from './address.bench.js';
 import { runAttachmentBench } from './attachment.bench.js';
 import { runComposeBench } from './compose.bench.js';
 import { machineInfo, packageVersion } from './harness.js';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   out.push(await runComposeBench());
   out.push(await runAttachmentBench());
   out.push(await runLintBench());
+  out.push(runAddressBench());
   // HTML → text has its own script (another engineer's); run it as it is.
   const here = fileURLToPath(new URL('.', import.meta.url));
   out.push(
