@@ -5,10 +5,10 @@
  * `.eml` next to it.
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, unlink } from 'node:fs/promises';
+import { link, mkdir, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
 import { assertEnvelope, type EnvelopeCheckOptions } from './argv.js';
+import { isExists, writeSyncedTemp } from './atomic-file.js';
 import { TransportError } from './error.js';
 import { guardRaw } from './raw-guard.js';
 import type { OutgoingMessage, SendResult, Transport } from './types.js';
@@ -46,41 +46,6 @@ export function fileIdFor(messageId: string | undefined): string {
   return stem.length > 0 ? stem : randomBytes(12).toString('hex');
 }
 
-function isExists(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException | null)?.code === 'EEXIST';
-}
-
-/** Writes `source` to a fresh temp file in `dir`, synced to disk; returns its path and size. */
-async function writeTemp(
-  dir: string,
-  data: Buffer | Readable,
-): Promise<{ path: string; size: number }> {
-  const path = join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
-  const fh = await open(path, 'wx', 0o600);
-  let size = 0;
-  try {
-    const source: Iterable<Buffer> | AsyncIterable<Buffer | string> = Buffer.isBuffer(data)
-      ? [data]
-      : data;
-    for await (const chunk of source) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      // FileHandle.write may write less than asked; loop until the chunk is on disk.
-      for (let off = 0; off < buf.length; ) {
-        const { bytesWritten } = await fh.write(buf, off, buf.length - off);
-        off += bytesWritten;
-      }
-      size += buf.length;
-    }
-    await fh.sync();
-  } catch (err) {
-    await fh.close().catch(() => {});
-    await unlink(path).catch(() => {});
-    throw err;
-  }
-  await fh.close();
-  return { path, size };
-}
-
 /**
  * A transport that writes messages to a directory. `link()` publishes a
  * fully written temp file under its final name and fails if that name is
@@ -102,7 +67,7 @@ export function fileTransport(options: FileTransportOptions = {}): Transport {
     const raw = await guardRaw(msg.raw);
     try {
       await mkdir(dir, { recursive: true });
-      const eml = await writeTemp(dir, raw);
+      const eml = await writeSyncedTemp(dir, raw);
       const base = fileIdFor(msg.messageId);
       try {
         for (let attempt = 0; ; attempt++) {
@@ -121,7 +86,10 @@ export function fileTransport(options: FileTransportOptions = {}): Transport {
             date: now().toISOString(),
             size: eml.size,
           };
-          const json = await writeTemp(dir, Buffer.from(`${JSON.stringify(record, null, 2)}\n`));
+          const json = await writeSyncedTemp(
+            dir,
+            Buffer.from(`${JSON.stringify(record, null, 2)}\n`),
+          );
           try {
             await link(json.path, join(dir, `${id}.json`));
           } catch (err) {

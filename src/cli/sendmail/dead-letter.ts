@@ -6,8 +6,9 @@
  * 0600: they hold other people's mail.
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, unlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { publishFile } from '../../transport/atomic-file.js';
 
 /** What `<id>.json` says about a dead letter. */
 export interface DeadLetterRecord {
@@ -37,33 +38,6 @@ export interface DeadLetterRecord {
   response?: string;
 }
 
-async function writeSynced(path: string, data: Buffer): Promise<void> {
-  const fh = await open(path, 'wx', 0o600);
-  try {
-    for (let off = 0; off < data.length; ) {
-      const { bytesWritten } = await fh.write(data, off, data.length - off);
-      off += bytesWritten;
-    }
-    await fh.sync();
-  } catch (err) {
-    await fh.close().catch(() => {});
-    await unlink(path).catch(() => {});
-    throw err;
-  }
-  await fh.close();
-}
-
-/** Publishes `data` under `final` without ever exposing a partial file. */
-async function publish(dir: string, final: string, data: Buffer): Promise<void> {
-  const tmp = join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
-  await writeSynced(tmp, data);
-  try {
-    await link(tmp, final);
-  } finally {
-    await unlink(tmp).catch(() => {});
-  }
-}
-
 /**
  * Writes `raw` and its record into `dir` (created if missing, mode 0700).
  * Returns the path of the `.eml`.
@@ -81,7 +55,11 @@ export async function writeDeadLetter(
   const stamp = record.time.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const id = `${stamp}-${process.pid}-${randomBytes(4).toString('hex')}`;
   const eml = join(dir, `${id}.eml`);
-  await publish(dir, eml, raw);
-  await publish(dir, join(dir, `${id}.json`), Buffer.from(`${JSON.stringify(record, null, 2)}\n`));
+  await publishFile(dir, eml, raw);
+  await publishFile(
+    dir,
+    join(dir, `${id}.json`),
+    Buffer.from(`${JSON.stringify(record, null, 2)}\n`),
+  );
   return eml;
 }

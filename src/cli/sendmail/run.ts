@@ -129,7 +129,22 @@ export function defaultFromWithName(
   return `"${fullName.replace(/["\\]/g, '\\$&')}" <${address}>`;
 }
 
+/** The object without its undefined members (optional JSON fields stay absent). */
+function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 async function fail(ctx: Context, f: Failure): Promise<number> {
+  // What the dead letter's .json and the log line both say about the failure.
+  const details = defined({
+    code: f.code,
+    field: f.field,
+    temporary: f.temporary,
+    envelope: f.envelope || undefined,
+    messageId: f.messageId,
+    applied: f.applied || undefined,
+    transport: f.transport,
+  });
   const record: DeadLetterRecord = {
     time: ctx.now().toISOString(),
     stage: f.stage,
@@ -137,14 +152,8 @@ async function fail(ctx: Context, f: Failure): Promise<number> {
     reason: f.reason,
     content: f.content,
     argv: ctx.argv,
-    ...(f.code !== undefined ? { code: f.code } : {}),
-    ...(f.field !== undefined ? { field: f.field } : {}),
-    ...(f.temporary !== undefined ? { temporary: f.temporary } : {}),
-    ...(f.envelope ? { envelope: f.envelope } : {}),
-    ...(f.messageId !== undefined ? { messageId: f.messageId } : {}),
-    ...(f.applied ? { applied: f.applied } : {}),
-    ...(f.transport !== undefined ? { transport: f.transport } : {}),
-    ...(f.response !== undefined ? { response: f.response } : {}),
+    ...details,
+    ...defined({ response: f.response }),
   };
   let deadLetter: string;
   try {
@@ -159,8 +168,7 @@ async function fail(ctx: Context, f: Failure): Promise<number> {
       reason: f.reason,
       deadLetterError: why,
       exitCode: EXIT.TEMPFAIL,
-      ...(f.envelope ? { envelope: f.envelope } : {}),
-      ...(f.messageId !== undefined ? { messageId: f.messageId } : {}),
+      ...defined({ envelope: f.envelope || undefined, messageId: f.messageId }),
     });
     return EXIT.TEMPFAIL;
   }
@@ -170,13 +178,7 @@ async function fail(ctx: Context, f: Failure): Promise<number> {
     stage: f.stage,
     exitCode: f.exitCode,
     reason: f.reason,
-    ...(f.code !== undefined ? { code: f.code } : {}),
-    ...(f.field !== undefined ? { field: f.field } : {}),
-    ...(f.temporary !== undefined ? { temporary: f.temporary } : {}),
-    ...(f.envelope ? { envelope: f.envelope } : {}),
-    ...(f.messageId !== undefined ? { messageId: f.messageId } : {}),
-    ...(f.applied ? { applied: f.applied } : {}),
-    ...(f.transport !== undefined ? { transport: f.transport } : {}),
+    ...details,
     deadLetter,
   });
   return f.exitCode;
