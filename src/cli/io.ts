@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 /** What a CLI command may touch, injectable for tests. */
 export interface CliIo {
   stdout: { write(chunk: string | Uint8Array): unknown; isTTY?: boolean };
@@ -36,3 +37,41 @@ export const EX = {
   UNAVAILABLE: 69,
   SOFTWARE: 70,
 } as const;
+
+/**
+ * Reads a message from `file` (`-` is stdin). Resolves to the bytes, or to
+ * EX.NOINPUT after telling the user why (`mailhygiene <command>: cannot read …`).
+ */
+export async function readInput(
+  file: string,
+  io: CliIo,
+  command: string,
+): Promise<Buffer | number> {
+  try {
+    return file === '-' ? await readAll(io.stdin) : await readFile(file);
+  } catch (e) {
+    io.stderr.write(
+      `mailhygiene ${command}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+    );
+    return EX.NOINPUT;
+  }
+}
+
+/**
+ * Runs a `node:util` parseArgs wrapper; a usage error is printed with the
+ * command's help and becomes EX.USAGE.
+ */
+export function parseCommand<T>(
+  parse: (argv: string[]) => T,
+  argv: string[],
+  io: CliIo,
+  command: string,
+  help: string,
+): T | number {
+  try {
+    return parse(argv);
+  } catch (e) {
+    io.stderr.write(`mailhygiene ${command}: ${(e as Error).message}\n\n${help}`);
+    return EX.USAGE;
+  }
+}

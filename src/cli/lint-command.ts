@@ -1,10 +1,8 @@
-/** `mailhygiene lint [file…|-] [--json] [--strict] [--envelope-from a@b] [--envelope-to c@d]…` */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { lint } from '../lint/index.js';
 import type { Envelope, LintReport } from '../types.js';
 import { formatReport } from './format-report.js';
-import { type CliIo, EX, readAll, useColour } from './io.js';
+import { type CliIo, EX, parseCommand, readInput, useColour } from './io.js';
 
 export const LINT_HELP = `Usage: mailhygiene lint [file…|-] [options]
 
@@ -24,13 +22,8 @@ Exit status: 0 clean, 1 warnings with --strict, 2 errors, 64 usage, 66 unreadabl
 
 /** Runs `lint`; resolves to the exit status. */
 export async function runLintCommand(argv: string[], io: CliIo): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    io.stderr.write(`mailhygiene lint: ${(e as Error).message}\n\n${LINT_HELP}`);
-    return EX.USAGE;
-  }
+  const parsed = parseCommand(parse, argv, io, 'lint', LINT_HELP);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout.write(LINT_HELP);
@@ -43,15 +36,8 @@ export async function runLintCommand(argv: string[], io: CliIo): Promise<number>
   const files = positionals.length === 0 ? ['-'] : positionals;
   const results: Array<{ file: string } & LintReport> = [];
   for (const file of files) {
-    let raw: Buffer;
-    try {
-      raw = file === '-' ? await readAll(io.stdin) : await readFile(file);
-    } catch (e) {
-      io.stderr.write(
-        `mailhygiene lint: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
-      );
-      return EX.NOINPUT;
-    }
+    const raw = await readInput(file, io, 'lint');
+    if (typeof raw === 'number') return raw;
     const opts: Parameters<typeof lint>[1] = {};
     if (envelope) opts.envelope = envelope;
     if (values.rule) opts.rules = values.rule;

@@ -1,9 +1,9 @@
 /** `mailhygiene repair [file|-] [-o out] [--envelope-from a@b] [--legacy-charset x] [--json]` */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { MailHygieneError } from '../errors.js';
 import type { RepairOptions } from '../repair/types.js';
-import { type CliIo, EX, readAll } from './io.js';
+import { type CliIo, EX, parseCommand, readInput } from './io.js';
 
 export const REPAIR_HELP = `Usage: mailhygiene repair [file|-] [options]
 
@@ -31,13 +31,8 @@ Exit status: 0 repaired (or nothing to do), 64 usage, 65 refused (reason on stde
 
 /** Runs `repair`; resolves to the exit status. */
 export async function runRepairCommand(argv: string[], io: CliIo): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    io.stderr.write(`mailhygiene repair: ${(e as Error).message}\n\n${REPAIR_HELP}`);
-    return EX.USAGE;
-  }
+  const parsed = parseCommand(parse, argv, io, 'repair', REPAIR_HELP);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout.write(REPAIR_HELP);
@@ -66,15 +61,8 @@ export async function runRepairCommand(argv: string[], io: CliIo): Promise<numbe
     options.maxRecipients = n;
   }
   const file = positionals[0] ?? '-';
-  let raw: Buffer;
-  try {
-    raw = file === '-' ? await readAll(io.stdin) : await readFile(file);
-  } catch (e) {
-    io.stderr.write(
-      `mailhygiene repair: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
-    );
-    return EX.NOINPUT;
-  }
+  const raw = await readInput(file, io, 'repair');
+  if (typeof raw === 'number') return raw;
   // Loaded here so `mailhygiene --help` and the other commands never load the repair path.
   const { repair } = await import('../repair.js');
   let result: Awaited<ReturnType<typeof repair>>;
