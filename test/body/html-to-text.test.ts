@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { convert } from 'html-to-text';
 import { describe, expect, it } from 'vitest';
 import { contactHtml, newsletterHtml } from '../../bench/fixtures.js';
 import { htmlToText } from '../../src/body/html-to-text.js';
+import { cases as corpusCases, textInputOf } from '../support/corpus.js';
 
 /** Invariants every output must keep, whatever the input. */
 function expectWellFormed(out: string, width = 78, checkWidth = true): void {
@@ -415,34 +415,10 @@ describe('htmlToText: hostile input runs in bounded time', () => {
   });
 
   it('corpus: every body_html case (incl. html-data-uri-redos)', () => {
-    interface Case {
-      id: string;
-      field: string;
-      input: string | null;
-      generate?: {
-        prefix?: string;
-        unit: string;
-        times: number;
-        join?: string;
-        suffix?: string;
-        truncate?: number;
-      };
-    }
-    const corpus = JSON.parse(
-      readFileSync(new URL('../fixtures/corpus/bad-inputs.json', import.meta.url), 'utf8'),
-    ) as { cases: Case[] };
-    const htmlCases = corpus.cases.filter((c) => c.field === 'body_html');
+    const htmlCases = corpusCases.filter((c) => c.field === 'body_html');
     expect(htmlCases.map((c) => c.id)).toContain('html-data-uri-redos');
     for (const c of htmlCases) {
-      let html = c.input;
-      if (html === null) {
-        const g = c.generate!;
-        const units = Array.from({ length: g.times }, (_, i) =>
-          g.unit.replaceAll('{i}', String(i)),
-        );
-        html = (g.prefix ?? '') + units.join(g.join ?? '') + (g.suffix ?? '');
-        if (g.truncate !== undefined) html = html.slice(0, g.truncate);
-      }
+      const html = textInputOf(c)!;
       const { out, ms } = timed(html);
       expect(ms, c.id).toBeLessThan(LIMIT_MS);
       expectWellFormed(out);

@@ -10,8 +10,8 @@ import { compose } from '../../src/compose.js';
 import { MailHygieneError } from '../../src/errors.js';
 import { lint } from '../../src/lint/index.js';
 import type { MessageInput } from '../../src/types.js';
+import { type CorpusCase, cases, inputOf, unitsOf } from '../support/corpus.js';
 import { type PythonEmail, pyFindings, startPythonEmail } from '../support/python-email.js';
-import { type CorpusCase, cases, inputOf } from './corpus.js';
 
 let py: PythonEmail;
 beforeAll(async () => {
@@ -61,7 +61,7 @@ function inputFor(c: CorpusCase): MessageInput | undefined {
     case 'attachment_path':
       return { ...base, attachments: [{ filename: 'a.jpg', content: 'x', path: s } as never] };
     case 'recipients':
-      return { ...base, to: v as string[] };
+      return { ...base, to: unitsOf(c) };
     default:
       return undefined;
   }

@@ -1,5 +1,4 @@
 /** Shared setup of the contact-form tests: a form, corpus loading, an independent header reader. */
-import { readFileSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import { z } from 'zod';
 import { contactForm } from '../../src/form/index.js';
@@ -30,37 +29,7 @@ export function goodBody(over: Record<string, unknown> = {}): Record<string, unk
   };
 }
 
-export interface CorpusCase {
-  id: string;
-  field: string;
-  input: string | null;
-  generate?: {
-    prefix?: string;
-    unit: string;
-    times: number;
-    join?: string;
-    suffix?: string;
-    truncate?: number;
-    bytes_hex?: string;
-  };
-  expected: string;
-  error_code: string | null;
-  contexts?: Record<string, string>;
-}
-
-export const corpus: CorpusCase[] = JSON.parse(
-  readFileSync(new URL('../fixtures/corpus/bad-inputs.json', import.meta.url), 'utf8'),
-).cases;
-
-/** The input of a case, generated cases expanded as the corpus README describes. */
-export function inputOf(c: CorpusCase): string | null {
-  if (c.input !== null) return c.input;
-  const g = c.generate;
-  if (!g || g.bytes_hex !== undefined || g.unit === undefined) return null;
-  const units = Array.from({ length: g.times }, (_, i) => g.unit.replaceAll('{i}', String(i)));
-  const s = (g.prefix ?? '') + units.join(g.join ?? '') + (g.suffix ?? '');
-  return g.truncate !== undefined ? s.slice(0, g.truncate) : s;
-}
+export { type CorpusCase, cases as corpus, textInputOf as inputOf } from '../support/corpus.js';
 
 /**
  * Top-level header field names, lower-cased, in order, as mailparser reads them

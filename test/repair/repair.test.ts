@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MailHygieneError } from '../../src/errors.js';
 import { lint } from '../../src/lint/index.js';
 import { repair } from '../../src/repair.js';
+import { cases, inputOf, unitsOf } from '../support/corpus.js';
 import { parseBoth, parserDifferences, toLf } from '../support/npm-parsers.js';
 import {
   type PyCheckResult,
@@ -67,14 +66,9 @@ describe('repair: refusals', () => {
     });
   }
   it('refuses the 50,000-address To header fast with TOO_MANY_RECIPIENTS', async () => {
-    const corpus = JSON.parse(
-      readFileSync(join(import.meta.dirname, '../fixtures/corpus/bad-inputs.json'), 'utf8'),
-    ) as { cases: Array<{ id: string; generate?: { unit: string; times: number; join: string } }> };
-    const g = corpus.cases.find((c) => c.id === 'recipients-50000')!.generate!;
-    expect(g.times).toBe(50_000);
-    const to = Array.from({ length: g.times }, (_, i) => g.unit.replace('{i}', String(i))).join(
-      g.join,
-    );
+    const flood = cases.find((c) => c.id === 'recipients-50000')!;
+    expect(unitsOf(flood)).toHaveLength(50_000);
+    const to = inputOf(flood) as string;
     const msg = `From: a@example.com\r\nTo: ${to}\r\nSubject: x\r\n\r\nhi\r\n`;
     const t = performance.now();
     const e = await refusal(repair(msg, { now }));

@@ -1,28 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MailHygieneError } from '../../src/errors.js';
 import { assertEnvelope, assertEnvelopeAddress, sendmailArgv } from '../../src/transport/argv.js';
+import { cases, textInputOf } from '../support/corpus.js';
 
-interface CorpusCase {
-  id: string;
-  field: string;
-  category: string;
-  input: string | null;
-  generate?: { prefix?: string; unit: string; times: number; join?: string; suffix?: string };
-  expected: string;
-  error_code?: string | null;
-}
-
-const corpus = JSON.parse(
-  readFileSync(new URL('../fixtures/corpus/bad-inputs.json', import.meta.url), 'utf8'),
-) as { cases: CorpusCase[] };
-
-function inputOf(c: CorpusCase): string {
-  if (c.input !== null) return c.input;
-  const g = c.generate!;
-  const units = Array.from({ length: g.times }, (_, i) => g.unit.replaceAll('{i}', String(i)));
-  return (g.prefix ?? '') + units.join(g.join ?? '') + (g.suffix ?? '');
-}
+const corpus = { cases };
+const inputOf = (c: (typeof cases)[number]): string => textInputOf(c)!;
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

@@ -1,22 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MailHygieneError } from '../../src/errors.js';
 import { TransportError } from '../../src/transport/error.js';
 import { sendmailTransport } from '../../src/transport/sendmail.js';
+import { cases } from '../support/corpus.js';
 import { chunkedStream, FAKE_SENDMAIL, readFakeRecord, sampleRaw, withTempDir } from './helpers.js';
 
-interface CorpusCase {
-  id: string;
-  field: string;
-  category: string;
-  input: string | null;
-  expected: string;
-}
-const corpus = JSON.parse(
-  readFileSync(new URL('../fixtures/corpus/bad-inputs.json', import.meta.url), 'utf8'),
-) as { cases: CorpusCase[] };
+const corpus = { cases };
 const argvInjectionSenders = corpus.cases.filter(
   (c) => c.category === 'argv-injection' && c.field === 'envelope_sender' && c.input !== null,
 );
