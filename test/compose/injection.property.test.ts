@@ -5,20 +5,14 @@
  * exactly the expected one: no extra field, no extra recipient, envelope as given.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compose } from '../../src/compose.js';
 import { MailHygieneError } from '../../src/errors.js';
 import type { MessageInput } from '../../src/types.js';
-import { type PythonEmail, pyFindings, startPythonEmail } from '../support/python-email.js';
+import { pyFindings, usePythonEmail } from '../support/python-email.js';
 import { hostileString } from '../support/unicode.js';
 
-let py: PythonEmail;
-beforeAll(async () => {
-  py = await startPythonEmail();
-});
-afterAll(async () => {
-  await py?.close();
-});
+const py = usePythonEmail();
 
 const BASE_NAMES = [
   'Date',

@@ -4,27 +4,16 @@
  * parsers (Python email, postal-mime, mailparser) read back exactly.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compose } from '../../src/compose.js';
 import { MailHygieneError } from '../../src/errors.js';
 import { findUnsafeCodePoint } from '../../src/header/single-line.js';
 import type { MessageInput } from '../../src/types.js';
 import { parseMailparser, parsePostal, toLf } from '../support/npm-parsers.js';
-import {
-  type PythonEmail,
-  pyFindings,
-  pyPartBytes,
-  startPythonEmail,
-} from '../support/python-email.js';
+import { pyFindings, pyPartBytes, usePythonEmail } from '../support/python-email.js';
 import { hostileString, safeString } from '../support/unicode.js';
 
-let py: PythonEmail;
-beforeAll(async () => {
-  py = await startPythonEmail();
-});
-afterAll(async () => {
-  await py?.close();
-});
+const py = usePythonEmail();
 
 const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 150);
 

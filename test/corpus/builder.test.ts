@@ -5,21 +5,15 @@
  * lint() reports them. Contact-form and transport contexts are tested in
  * test/form and test/transport.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compose } from '../../src/compose.js';
 import { MailHygieneError } from '../../src/errors.js';
 import { lint } from '../../src/lint/index.js';
 import type { MessageInput } from '../../src/types.js';
 import { type CorpusCase, cases, inputOf, unitsOf } from '../support/corpus.js';
-import { type PythonEmail, pyFindings, startPythonEmail } from '../support/python-email.js';
+import { type PythonEmail, pyFindings, usePythonEmail } from '../support/python-email.js';
 
-let py: PythonEmail;
-beforeAll(async () => {
-  py = await startPythonEmail();
-});
-afterAll(async () => {
-  await py?.close();
-});
+const py = usePythonEmail();
 
 const base: MessageInput = {
   from: 'Site <site@example.com>',

@@ -3,7 +3,7 @@
  * extra fields only in the body. Messages are read back by independent
  * parsers (CPython's email package and mailparser), not by our own code.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MailHygieneError } from '../../src/errors.js';
 import { contactForm } from '../../src/form/index.js';
@@ -11,16 +11,10 @@ import type { ContactFormResult } from '../../src/form/types.js';
 import { createMailer } from '../../src/mailer.js';
 import { TransportError } from '../../src/transport/error.js';
 import { memoryTransport } from '../../src/transport/memory.js';
-import { type PythonEmail, pyFindings, startPythonEmail } from '../support/python-email.js';
+import { pyFindings, usePythonEmail } from '../support/python-email.js';
 import { goodBody, headerNames, makeForm, SITE_FROM, SITE_TO } from './helpers.js';
 
-let py: PythonEmail;
-beforeAll(async () => {
-  py = await startPythonEmail();
-});
-afterAll(async () => {
-  await py.close();
-});
+const py = usePythonEmail();
 
 const form = makeForm();
 

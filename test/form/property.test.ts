@@ -6,20 +6,14 @@
  */
 import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isForbiddenFormField } from '../../src/form/index.js';
 import type { ContactFormResult } from '../../src/form/types.js';
-import { type PythonEmail, pyFindings, startPythonEmail } from '../support/python-email.js';
+import { pyFindings, usePythonEmail } from '../support/python-email.js';
 import { hostileString, hostileText, safeString } from '../support/unicode.js';
 import { goodBody, headerNames, makeForm } from './helpers.js';
 
-let py: PythonEmail;
-beforeAll(async () => {
-  py = await startPythonEmail();
-});
-afterAll(async () => {
-  await py.close();
-});
+const py = usePythonEmail();
 
 const form = makeForm();
 

@@ -12,7 +12,7 @@ import { TransportError } from '../../src/transport/error.js';
 import { sendmailTransport } from '../../src/transport/sendmail.js';
 import { smtpTransport } from '../../src/transport/smtp.js';
 import type { Transport } from '../../src/transport/types.js';
-import { type PythonEmail, pyFindings, startPythonEmail } from '../support/python-email.js';
+import { pyFindings, usePythonEmail } from '../support/python-email.js';
 import {
   type DeliveredMail,
   ORACLE_SMTP_HOST,
@@ -22,13 +22,7 @@ import {
   waitForMail,
 } from './support/postfix.js';
 
-let py: PythonEmail;
-beforeAll(async () => {
-  py = await startPythonEmail();
-});
-afterAll(async () => {
-  await py.close();
-});
+const py = usePythonEmail();
 
 const tagged = () => randomUUID().slice(0, 8);
 

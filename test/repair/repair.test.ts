@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MailHygieneError } from '../../src/errors.js';
 import { lint } from '../../src/lint/index.js';
 import { repair } from '../../src/repair.js';
 import { cases, inputOf, unitsOf } from '../support/corpus.js';
 import { parseBoth, parserDifferences, toLf } from '../support/npm-parsers.js';
-import {
-  type PyCheckResult,
-  type PythonEmail,
-  pyFindings,
-  startPythonEmail,
-} from '../support/python-email.js';
+import { type PyCheckResult, pyFindings, usePythonEmail } from '../support/python-email.js';
 import { fixtures, NOW, now, REFUSED, repairable } from './cases.js';
 
-let py: PythonEmail;
-beforeAll(async () => {
-  py = await startPythonEmail();
-});
-afterAll(async () => {
-  await py?.close();
-});
+const py = usePythonEmail();
 
 const byName = new Map(fixtures().map((f) => [f.name, f.raw]));
 const raw = (name: string) => byName.get(name)!;

@@ -13,6 +13,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Path of the Python script (also usable by hand: `python3 test/support/email_check.py FILE`). */
 export const EMAIL_CHECK_PY = fileURLToPath(new URL('./email_check.py', import.meta.url));
@@ -283,4 +284,28 @@ class Worker {
     if (!this.ready) this.onReady(err);
     for (const p of this.queue.splice(0)) p.reject(err);
   }
+}
+
+/**
+ * One worker for the test file it is called in (started before its tests,
+ * closed after them). Call at the top level or inside a `describe`.
+ *
+ * @example
+ * const py = usePythonEmail();
+ * it('…', async () => expect(pyFindings(await py.check(raw))).toEqual([]));
+ */
+export function usePythonEmail(): Pick<PythonEmail, 'check'> {
+  let worker: PythonEmail | undefined;
+  beforeAll(async () => {
+    worker = await startPythonEmail();
+  });
+  afterAll(async () => {
+    await worker?.close();
+  });
+  return {
+    check: (raw) => {
+      if (!worker) throw new Error('usePythonEmail: check() before the worker started');
+      return worker.check(raw);
+    },
+  };
 }
