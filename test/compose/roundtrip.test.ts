@@ -10,7 +10,12 @@ import { MailHygieneError } from '../../src/errors.js';
 import { findUnsafeCodePoint } from '../../src/header/single-line.js';
 import type { MessageInput } from '../../src/types.js';
 import { parseMailparser, parsePostal, toLf } from '../support/npm-parsers.js';
-import { pyFindings, pyPartBytes, usePythonEmail } from '../support/python-email.js';
+import {
+  pyDisplayNameKey,
+  pyFindings,
+  pyPartBytes,
+  usePythonEmail,
+} from '../support/python-email.js';
 import { hostileString, safeString } from '../support/unicode.js';
 
 const py = usePythonEmail();
@@ -24,12 +29,9 @@ async function expectRoundTrip(input: MessageInput, raw: Buffer): Promise<void> 
   expect(r.headers.subject).toBe(input.subject);
   const from = input.from as { name: string; address: string };
   const to = input.to as Array<{ name: string; address: string }>;
-  // Python 3.11's address parser does not follow RFC 2047 §6.2 inside display
-  // names: it puts a space between adjacent encoded-words and collapses whitespace
-  // runs and TABs decoded from them. Names are compared to Python without
-  // whitespace; postal-mime and mailparser check them exactly below.
+  // Python's display-name whitespace quirk (pyDisplayNameKey); the npm parsers check names exactly below.
   const pyName = (m: { name: string; address: string }) => ({
-    name: m.name.replace(/\s+/g, ''),
+    name: pyDisplayNameKey(m.name),
     address: m.address,
   });
   const pyNames = (l: Array<{ name: string; address: string }> | null) => l?.map(pyName);

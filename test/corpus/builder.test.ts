@@ -11,7 +11,12 @@ import { MailHygieneError } from '../../src/errors.js';
 import { lint } from '../../src/lint/index.js';
 import type { MessageInput } from '../../src/types.js';
 import { type CorpusCase, cases, inputOf, unitsOf } from '../support/corpus.js';
-import { type PythonEmail, pyFindings, usePythonEmail } from '../support/python-email.js';
+import {
+  type PythonEmail,
+  pyDisplayNameKey,
+  pyFindings,
+  usePythonEmail,
+} from '../support/python-email.js';
 
 const py = usePythonEmail();
 
@@ -143,8 +148,8 @@ function checkAccepted(
       for (const line of raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(78);
       break;
     case 'from_name':
-      expect(judged.headers.from?.[0]?.name.replace(/\s/g, '')).toBe(
-        (input.from as { name: string }).name.replace(/\s/g, ''),
+      expect(pyDisplayNameKey(judged.headers.from?.[0]?.name ?? '')).toBe(
+        pyDisplayNameKey((input.from as { name: string }).name),
       );
       for (const w of raw.match(/=\?[^?]+\?[QB]\?[^?]*\?=/g) ?? [])
         expect(w.length).toBeLessThanOrEqual(75);

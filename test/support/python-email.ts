@@ -309,3 +309,14 @@ export function usePythonEmail(): Pick<PythonEmail, 'check'> {
     },
   };
 }
+
+/**
+ * A display name as it can be compared with Python's reading of it. Python
+ * 3.11's address parser does not follow RFC 2047 §6.2 in display names: it
+ * puts a space between adjacent encoded-words and collapses whitespace runs
+ * and TABs decoded from them. So names are compared with Python without any
+ * whitespace (postal-mime and mailparser are compared exactly).
+ */
+export function pyDisplayNameKey(name: string): string {
+  return name.replace(/\s+/g, '');
+}
