@@ -205,8 +205,12 @@ export function parseContentType(input: string): ContentType {
   if (slash === -1 || subtype === '') p.problems.push('missing-subtype');
   else if (!isToken(type) || !isToken(subtype)) p.problems.push('invalid-type');
   const ok = slash !== -1 && isToken(type) && isToken(subtype);
+  // Fields listed, not spread: `{ ...p }` costs microseconds per call here (V8 11).
   return {
-    ...p,
+    value: p.value,
+    params: p.params,
+    raw: p.raw,
+    problems: p.problems,
     type: type.toLowerCase(),
     subtype: subtype.toLowerCase(),
     mediaType: ok ? `${type}/${subtype}`.toLowerCase() : '',
