@@ -49,32 +49,84 @@ const HEX_VALUE = (() => {
   return t;
 })();
 
+/** 1 for an upper-case hex digit (the only form RFC 2045 §6.7 allows in =XX). */
+const UPPER_HEX = (() => {
+  const t = new Uint8Array(256);
+  for (const c of '0123456789ABCDEF') t[c.charCodeAt(0)] = 1;
+  return t;
+})();
+
+export interface QuotedPrintableDecoded {
+  bytes: Buffer;
+  /**
+   * Every "=" is an upper-case =XX escape or a soft line break, and no line
+   * ends in unencoded SP/TAB: of `checkQuotedPrintable`'s problems only line
+   * length can remain. Costs nothing extra in the decoding loop, so the
+   * encoded-line-syntax rule need not scan a clean body a second time.
+   */
+  wellFormed: boolean;
+}
+
 /** Decodes quoted-printable tolerantly (bad escapes stay literal). */
 export function decodeQuotedPrintable(bytes: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(bytes.length);
+  return decodeQuotedPrintableChecked(bytes).bytes;
+}
+
+/** {@link decodeQuotedPrintable}, also telling whether the encoding is well-formed. */
+export function decodeQuotedPrintableChecked(input: Uint8Array): QuotedPrintableDecoded {
+  // Plain Uint8Array views: indexed access on a Buffer is about half as fast in V8 11.
+  const b = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  const n = b.length;
+  const outBuf = Buffer.allocUnsafe(n);
+  const out = new Uint8Array(outBuf.buffer, outBuf.byteOffset, n);
   let o = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i]!;
+  let wellFormed = true;
+  let lineStart = 0;
+  for (let i = 0; i < n; i++) {
+    const c = b[i]!;
     if (c !== 0x3d) {
       out[o++] = c;
+      if (c === 0x0a) {
+        if (wellFormed)
+          wellFormed = !endsInWsp(b, lineStart, i > lineStart && b[i - 1] === 0x0d ? i - 1 : i);
+        lineStart = i + 1;
+      }
       continue;
     }
+    if (wellFormed) wellFormed = isWellFormedEquals(b, i);
     // Soft line break: '=' followed by optional whitespace and a line end.
     let j = i + 1;
-    while (j < bytes.length && (bytes[j] === 0x20 || bytes[j] === 0x09)) j++;
-    if (j < bytes.length && (bytes[j] === 0x0d || bytes[j] === 0x0a)) {
-      i = bytes[j] === 0x0d && bytes[j + 1] === 0x0a ? j + 1 : j;
+    while (j < n && (b[j] === 0x20 || b[j] === 0x09)) j++;
+    if (j < n && (b[j] === 0x0d || b[j] === 0x0a)) {
+      i = b[j] === 0x0d && j + 1 < n && b[j + 1] === 0x0a ? j + 1 : j;
+      // The skipped line end starts a new line (its whitespace was after "=", already judged).
+      if (b[i] === 0x0a) lineStart = i + 1;
       continue;
     }
-    if (j >= bytes.length) break;
-    const hi = i + 1 < bytes.length ? HEX_VALUE[bytes[i + 1]!]! : -1;
-    const lo = i + 2 < bytes.length ? HEX_VALUE[bytes[i + 2]!]! : -1;
+    if (j >= n) break;
+    const hi = i + 1 < n ? HEX_VALUE[b[i + 1]!]! : -1;
+    const lo = i + 2 < n ? HEX_VALUE[b[i + 2]!]! : -1;
     if (hi >= 0 && lo >= 0) {
       out[o++] = (hi << 4) | lo;
       i += 2;
     } else out[o++] = c;
   }
-  return out.subarray(0, o);
+  if (wellFormed) wellFormed = !endsInWsp(b, lineStart, n);
+  return { bytes: outBuf.subarray(0, o), wellFormed };
+}
+
+/** The line content [start, end) ends in SP or TAB. */
+function endsInWsp(b: Uint8Array, start: number, end: number): boolean {
+  return end > start && (b[end - 1] === 0x20 || b[end - 1] === 0x09);
+}
+
+/** The "=" at `i` ends its line (soft break) or starts =XX with upper-case hex. */
+function isWellFormedEquals(b: Uint8Array, i: number): boolean {
+  const n = b.length;
+  if (i + 1 === n || b[i + 1] === 0x0a) return true;
+  if (i + 2 >= n) return false;
+  if (b[i + 1] === 0x0d && b[i + 2] === 0x0a) return true;
+  return UPPER_HEX[b[i + 1]!] === 1 && UPPER_HEX[b[i + 2]!] === 1;
 }
 
 /** Decodes base64, ignoring line breaks and stray characters (as receivers do). */

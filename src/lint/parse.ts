@@ -6,7 +6,14 @@
  * lazy helpers on {@link ParsedMessage}), so rules judge the exact bytes and
  * `repair()` can rebuild from the same structure.
  */
-import { decodeCharset, decodeTransfer, headerText, latin1 } from './decode.js';
+import {
+  decodeCharset,
+  decodeQuotedPrintableChecked,
+  decodeTransfer,
+  headerText,
+  latin1,
+  type QuotedPrintableDecoded,
+} from './decode.js';
 import { type ContentType, parseContentType } from './mime-params.js';
 
 export type LineEnding = 'crlf' | 'lf' | 'mixed' | 'none';
@@ -420,15 +427,31 @@ export function bodyBytes(msg: ParsedMessage, part: MimePart): Buffer {
 }
 
 const decodedCache = new WeakMap<MimePart, Buffer>();
+/** Quoted-printable parts whose encoding the decoder found well-formed. */
+const wellFormedQp = new WeakSet<MimePart>();
 
 /** The body with its transfer encoding removed. Decodes on first call only. */
 export function decodedBody(msg: ParsedMessage, part: MimePart): Buffer {
   let d = decodedCache.get(part);
   if (!d) {
-    d = decodeTransfer(bodyBytes(msg, part), part.cte);
+    if (part.cte === 'quoted-printable') {
+      const qp = decodeQuotedPrintableChecked(bodyBytes(msg, part));
+      d = qp.bytes;
+      if (qp.wellFormed) wellFormedQp.add(part);
+    } else d = decodeTransfer(bodyBytes(msg, part), part.cte);
     decodedCache.set(part, d);
   }
   return d;
+}
+
+/**
+ * A quoted-printable part whose escapes and line ends are well-formed (see
+ * {@link QuotedPrintableDecoded.wellFormed}); decodes the body if not done yet.
+ */
+export function isWellFormedQuotedPrintable(msg: ParsedMessage, part: MimePart): boolean {
+  if (part.cte !== 'quoted-printable') return false;
+  decodedBody(msg, part);
+  return wellFormedQp.has(part);
 }
 
 /** The body as text in its declared charset (default us-ascii, decoded as Latin-1 when invalid). */
