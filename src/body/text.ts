@@ -1,13 +1,15 @@
-/** Turns text input into the UTF-8 bytes of a text part, with CRLF line ends. */
+/** Turns text input into the checked text of a text part (and its UTF-8 bytes, CRLF line ends). */
 import { MailHygieneError } from '../errors.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Normalises line endings (CRLF, bare CR and bare LF all become CRLF) and refuses
- * what cannot be carried: NUL (RFC 2045 §2.7), unpaired surrogates, invalid UTF-8.
+ * Checks text input and returns it as a string with its line ends as given
+ * (the encoders in cte.ts make every line end CRLF while they encode, so the
+ * hot path builds no normalised copy). Refuses what cannot be carried: NUL
+ * (RFC 2045 §2.7), unpaired surrogates, invalid UTF-8.
  */
-export function textToBytes(input: unknown, field: string): Buffer {
+export function checkedText(input: unknown, field: string): string {
   let text: string;
   if (typeof input === 'string') {
     text = input;
@@ -38,14 +40,26 @@ export function textToBytes(input: unknown, field: string): Buffer {
       { field },
     );
   }
+  return text;
+}
+
+/** Line endings normalised: CRLF, bare CR and bare LF all become CRLF. */
+export function toCrlf(text: string): string {
   // The common cases without a regex: no CR at all (LF-only or one line), then a
   // plain replaceAll does it; anything with CR goes through the general rule.
-  const normalised = !text.includes('\r')
+  return !text.includes('\r')
     ? text.replaceAll('\n', '\r\n')
     : /\r(?!\n)|(?<!\r)\n/.test(text)
       ? text.replace(/\r\n|\r|\n/g, '\r\n')
       : text;
-  return Buffer.from(normalised, 'utf8');
+}
+
+/**
+ * {@link checkedText} as the UTF-8 bytes of a text part, line ends normalised
+ * to CRLF.
+ */
+export function textToBytes(input: unknown, field: string): Buffer {
+  return Buffer.from(toCrlf(checkedText(input, field)), 'utf8');
 }
 
 function isWellFormed(s: string): boolean {

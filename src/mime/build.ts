@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { Mailbox } from '../address/mailbox.js';
 import { parseMailbox } from '../address/parse.js';
-import { textToBytes } from '../body/text.js';
+import { checkedText, toCrlf } from '../body/text.js';
 import { MailHygieneError } from '../errors.js';
 import { renderAddressList } from '../header/address-list.js';
 import { formatDate } from '../header/date.js';
@@ -210,17 +210,18 @@ function isUtf8(b: Uint8Array): boolean {
 
 /** Builds the body tree: mixed(alternative(text, related(html, inline…)), attachments…). */
 function bodyTree(input: MessageInput, policy: Policy, htmlToText?: HtmlToText): MimeNode {
-  const html = input.html === undefined ? undefined : textToBytes(input.html, 'html');
-  let text = input.text === undefined ? undefined : textToBytes(input.text, 'text');
+  const html = input.html === undefined ? undefined : checkedText(input.html, 'html');
+  let text = input.text === undefined ? undefined : checkedText(input.text, 'text');
   if (text === undefined && html !== undefined && policy.textFromHtml) {
     // compose() loads the converter (and htmlparser2) only for messages that need it.
     if (!htmlToText)
       throw new Error('buildMessage: htmlToText is needed for a text part from HTML');
-    text = textToBytes(htmlToText(html.toString('utf8')), 'text');
+    text = checkedText(htmlToText(toCrlf(html)), 'text');
   }
   const attachments = (input.attachments ?? []).map(attachmentPart);
-  const inline = html ? attachments.filter((a) => a.inlineCid).map((a) => a.node) : [];
-  const others = attachments.filter((a) => !(html && a.inlineCid)).map((a) => a.node);
+  const inline =
+    html !== undefined ? attachments.filter((a) => a.inlineCid).map((a) => a.node) : [];
+  const others = attachments.filter((a) => !(html !== undefined && a.inlineCid)).map((a) => a.node);
   const alternatives: MimeNode[] = [];
   if (text !== undefined && (text.length > 0 || html === undefined))
     alternatives.push(textPart('plain', text));

@@ -17,9 +17,13 @@ export function renderParamHeader(name: string, value: string, params: readonly 
   return b.toString();
 }
 
-/** A text part (`text/plain` or `text/html`), UTF-8, CTE chosen from its bytes. */
-export function textPart(subtype: 'plain' | 'html', utf8Crlf: Buffer): LeafPart {
-  const { cte, bytes } = encodeText(utf8Crlf);
+/**
+ * A text part (`text/plain` or `text/html`), UTF-8, CTE chosen from its text:
+ * checked text (`checkedText`, any line ends) or its UTF-8 bytes with CRLF
+ * line ends (`textToBytes`).
+ */
+export function textPart(subtype: 'plain' | 'html', text: string | Buffer): LeafPart {
+  const { cte, bytes } = encodeText(typeof text === 'string' ? text : text.toString('utf8'));
   return {
     kind: 'leaf',
     cte,
