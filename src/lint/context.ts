@@ -4,9 +4,9 @@
  */
 import type { Envelope, Finding, Severity } from '../types.js';
 import { type AddressListResult, parseAddressList } from './address-list.js';
-import { decodeWords, findEncodedWords } from './encoded-words.js';
+import { headerText } from './decode.js';
+import { decodeWords, type EncodedWord, findEncodedWords } from './encoded-words.js';
 import {
-  fieldValue,
   type HeaderField,
   leaves,
   type MimePart,
@@ -56,11 +56,20 @@ export function rule(
   return { id, severity, section, needs, check };
 }
 
+/** What several rules derive from one header field, computed once per lint run. */
+interface FieldViews {
+  raw?: string;
+  value?: string;
+  words?: readonly EncodedWord[];
+}
+
 export class LintContext {
   readonly findings: Finding[] = [];
   readonly now: Date;
   private subjectCache: { text: string; field: HeaderField } | null | undefined;
   private addrCache = new Map<HeaderField, AddressListResult>();
+  private fieldViews = new Map<HeaderField, FieldViews>();
+  private allFieldsCache: ReadonlyArray<readonly [HeaderField, MimePart]> | undefined;
 
   constructor(
     readonly msg: ParsedMessage,
@@ -90,14 +99,44 @@ export class LintContext {
     return this.msg.root.headers.find((h) => h.key === key);
   }
 
-  /** Unfolded, trimmed text of a field (UTF-8 when valid, else Latin-1). */
+  private views(field: HeaderField): FieldViews {
+    let v = this.fieldViews.get(field);
+    if (!v) {
+      v = {};
+      this.fieldViews.set(field, v);
+    }
+    return v;
+  }
+
+  /** Unfolded, trimmed text of a field (UTF-8 when valid, else Latin-1); as `fieldValue()`. */
   value(field: HeaderField): string {
-    return fieldValue(this.msg, field);
+    const v = this.views(field);
+    v.value ??= headerText(this.raw(field)).trim();
+    return v.value;
   }
 
   /** Unfolded field body as a binary string (one char per octet). */
   raw(field: HeaderField): string {
-    return unfold(this.msg, field);
+    const v = this.views(field);
+    v.raw ??= unfold(this.msg, field);
+    return v.raw;
+  }
+
+  /** The RFC 2047 encoded-words of a field's raw body (`findEncodedWords(raw(field))`). */
+  words(field: HeaderField): readonly EncodedWord[] {
+    const v = this.views(field);
+    v.words ??= findEncodedWords(this.raw(field));
+    return v.words;
+  }
+
+  /** Every header field of every part, with its part (message first, depth first). */
+  allFields(): ReadonlyArray<readonly [HeaderField, MimePart]> {
+    if (!this.allFieldsCache) {
+      const all: Array<readonly [HeaderField, MimePart]> = [];
+      for (const part of this.msg.parts) for (const h of part.headers) all.push([h, part]);
+      this.allFieldsCache = all;
+    }
+    return this.allFieldsCache;
   }
 
   /** `header Subject (line 3)`, or `part 1.2 header Content-Type (line 40)`. */

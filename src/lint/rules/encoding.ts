@@ -1,8 +1,7 @@
 /** C. Header encoding (RFC 2047 / RFC 6532). */
-import { type LintContext, type Rule, rule } from '../context.js';
+import { type Rule, rule } from '../context.js';
 import { has8bitString, isValidUtf8 } from '../decode.js';
-import { type EncodedWord, findEncodedWords, type WordProblem } from '../encoded-words.js';
-import type { HeaderField, MimePart } from '../parse.js';
+import type { WordProblem } from '../encoded-words.js';
 
 const ADDRESS_FIELDS = new Set([
   'from',
@@ -32,10 +31,6 @@ const NO_WORDS = new Set([
   'resent-message-id',
 ]);
 
-function* allFields(ctx: LintContext): Generator<[HeaderField, MimePart]> {
-  for (const part of ctx.msg.parts) for (const h of part.headers) yield [h, part];
-}
-
 const subjectNeedsEncoding = rule('subject-needs-encoding', 'error', 'C', ['raw'], (ctx) => {
   for (const f of ctx.headers('subject')) {
     if (has8bitString(ctx.raw(f))) {
@@ -49,7 +44,7 @@ const subjectNeedsEncoding = rule('subject-needs-encoding', 'error', 'C', ['raw'
 });
 
 const header8bit = rule('header-8bit-without-smtputf8', 'error', 'C', ['raw'], (ctx) => {
-  for (const [h, part] of allFields(ctx)) {
+  for (const [h, part] of ctx.allFields()) {
     // With SMTPUTF8, UTF-8 addresses are legal in address fields (RFC 6532 §3.2).
     if (
       ctx.options.smtputf8 &&
@@ -84,10 +79,10 @@ const WORD_PROBLEM_TEXT: Record<WordProblem, string> = {
 };
 
 const encodedWordSyntax = rule('encoded-word-syntax', 'error', 'C', ['raw'], (ctx) => {
-  for (const [h, part] of allFields(ctx)) {
-    const raw = ctx.raw(h);
-    const words = findEncodedWords(raw);
+  for (const [h, part] of ctx.allFields()) {
+    const words = ctx.words(h);
     if (words.length === 0) continue;
+    const raw = ctx.raw(h);
     for (const w of words) {
       if (w.problems.length === 0) continue;
       const shown = raw.slice(w.start, w.end);
@@ -118,11 +113,8 @@ const encodedWordSyntax = rule('encoded-word-syntax', 'error', 'C', ['raw'], (ct
 });
 
 const forbiddenContext = rule('encoded-word-forbidden-context', 'error', 'C', ['raw'], (ctx) => {
-  for (const [h, part] of allFields(ctx)) {
-    const raw = ctx.raw(h);
-    if (!raw.includes('=?')) continue;
-    const words = findEncodedWords(raw);
-    if (words.length === 0) continue;
+  for (const [h, part] of ctx.allFields()) {
+    if (ctx.words(h).length === 0) continue;
     if (NO_WORDS.has(h.key)) {
       ctx.report(
         forbiddenContext,
@@ -161,14 +153,9 @@ const UNSAFE = /[\x00-\x08\x0a-\x1f\x7f\u0085\u2028\u2029]/u;
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
 const ADDR_SPECIALS = /[,<>@;:"]/;
 
-function wordsOf(ctx: LintContext, h: HeaderField): EncodedWord[] {
-  const raw = ctx.raw(h);
-  return raw.includes('=?') ? findEncodedWords(raw) : [];
-}
-
 const unsafeContent = rule('encoded-word-unsafe-content', 'error', 'C', ['raw'], (ctx) => {
-  for (const [h, part] of allFields(ctx)) {
-    const words = wordsOf(ctx, h);
+  for (const [h, part] of ctx.allFields()) {
+    const words = ctx.words(h);
     let specials = false;
     for (const w of words) {
       const m = UNSAFE.exec(w.decoded);
@@ -201,9 +188,9 @@ const unsafeContent = rule('encoded-word-unsafe-content', 'error', 'C', ['raw'],
 });
 
 const adjacency = rule('encoded-word-adjacency', 'warning', 'C', ['raw'], (ctx) => {
-  for (const [h, part] of allFields(ctx)) {
+  for (const [h, part] of ctx.allFields()) {
     const raw = ctx.raw(h);
-    const words = wordsOf(ctx, h);
+    const words = ctx.words(h);
     let prevEnd = -2;
     for (const w of words) {
       const before = raw[w.start - 1];
@@ -236,7 +223,7 @@ const NEEDLESS_FIELDS = ['from', 'to', 'cc', 'reply-to', 'subject'];
 const needlessEncoding = rule('needless-encoding', 'info', 'C', ['raw'], (ctx) => {
   for (const name of NEEDLESS_FIELDS) {
     for (const f of ctx.headers(name)) {
-      const words = wordsOf(ctx, f);
+      const words = ctx.words(f);
       if (words.length === 0) continue;
       if (
         words.every((w) => !has8bitString(w.bytes.toString('latin1')) && !w.decoded.includes('=?'))

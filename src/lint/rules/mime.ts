@@ -2,7 +2,6 @@
 import { isAscii } from 'node:buffer';
 import { type LintContext, type Rule, rule } from '../context.js';
 import { isKnownCharset, isValidUtf8 } from '../decode.js';
-import { findEncodedWords } from '../encoded-words.js';
 import type { ParamProblem } from '../mime-params.js';
 import {
   bodyBytes,
@@ -136,9 +135,7 @@ const charsetUnknown = rule('charset-unknown-or-utf7', 'warning', 'E', ['raw'], 
       );
     }
     for (const h of part.headers) {
-      const raw = ctx.raw(h);
-      if (!raw.includes('=?')) continue;
-      for (const w of findEncodedWords(raw)) {
+      for (const w of ctx.words(h)) {
         const c = w.charset.replace(/\*.*$/, '');
         if (c && !isKnownCharset(c)) {
           ctx.report(
