@@ -4,7 +4,6 @@
  * address literals or lists. Anything else is refused, never guessed at.
  * Runs in linear time: one left-to-right scan, no backtracking regexes.
  */
-import isEmailModule from 'validator/lib/isEmail.js';
 import { formatCodePoint, MailHygieneError } from '../errors.js';
 import { findUnsafeCodePoint } from '../header/single-line.js';
 import type { AddressInput } from '../types.js';
@@ -13,12 +12,22 @@ import type { Mailbox } from './mailbox.js';
 
 /** Longer input is refused before any parsing: a display name plus a 254-octet address fits easily. */
 const MAX_INPUT = 2048;
-// validator ships CJS with `module.exports = fn`; its types describe an ES default export.
-const isEmail = ((isEmailModule as unknown as { default?: unknown }).default ?? isEmailModule) as (
-  s: string,
-  o: object,
-) => boolean;
 const ATEXT = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$/;
+/**
+ * What validator's `isEmail` (13.15, with `require_tld`, no IP domains, the
+ * 64/254 limits, `allow_utf8_local_part` = smtputf8) refuses beyond the checks
+ * of this module, for a dot-atom local part and a domain from toAsciiDomain:
+ * a top-level label that is not two or more letters or an `xn…` A-label, and
+ * with SMTPUTF8 a local-part character outside its Unicode ranges (astral
+ * characters, private use, noncharacters, U+0080–U+00A0). Everything else it
+ * checks (lengths, atext, LDH labels, hyphens, numeric TLDs, underscores) is
+ * already refused above. Checked here instead of calling it: isEmail was the
+ * single largest cost of parsing an address; test/address/parse.test.ts holds
+ * this to isEmail itself on generated addresses.
+ */
+const EMAIL_TLD = /^(?:[a-z]{2,}|xn[a-z0-9-]{2,})$/;
+const EMAIL_UTF8_LOCAL =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\u00A1-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF-]+$/;
 
 export interface ParseOptions {
   /** Allow non-ASCII local parts (RFC 6531). */
@@ -189,12 +198,8 @@ export function parseAddrSpec(
   if (Buffer.byteLength(address) > 254) fail(field, spec, 'longer than 254 octets');
   if (
     !localOnWire.startsWith('"') &&
-    !isEmail(address, {
-      allow_utf8_local_part: options.smtputf8,
-      require_tld: true,
-      allow_ip_domain: false,
-      ignore_max_length: false,
-    })
+    (!EMAIL_TLD.test(d.ascii.slice(d.ascii.lastIndexOf('.') + 1)) ||
+      (utf8 && !EMAIL_UTF8_LOCAL.test(localOnWire)))
   ) {
     fail(field, spec, 'not a valid addr-spec');
   }

@@ -1,5 +1,8 @@
+import fc from 'fast-check';
+import isEmailModule from 'validator/lib/isEmail.js';
 import { describe, expect, it } from 'vitest';
-import { parseMailbox } from '../../src/address/parse.js';
+import { toAsciiDomain } from '../../src/address/domain.js';
+import { parseAddrSpec, parseMailbox } from '../../src/address/parse.js';
 import { MailHygieneError } from '../../src/errors.js';
 
 const strict = { smtputf8: false };
@@ -101,5 +104,104 @@ describe('parseMailbox', () => {
       expect(code(() => parseMailbox(evil, 'to', strict))).toBe('INVALID_ADDRESS');
       expect(performance.now() - t).toBeLessThan(100);
     }
+  });
+
+  it.each([['a@example.c'], ['a@example.c0m'], ['a@example.co-uk'], ['a@example.x1']])(
+    'refuses %j: the top-level label is not two or more letters or an A-label',
+    (input) => {
+      expect(code(() => parseMailbox(input, 'to', strict))).toBe('INVALID_ADDRESS');
+    },
+  );
+
+  it('refuses SMTPUTF8 local parts with characters outside the usual Unicode ranges', () => {
+    const utf8 = { smtputf8: true };
+    expect(parseMailbox('jürgen@example.de', 'to', utf8).address).toBe('jürgen@example.de');
+    for (const bad of [
+      'a😀@example.de',
+      'a\ue000@example.de',
+      'a\ufdd0@example.de',
+      'a\ufff0@example.de',
+    ])
+      expect(code(() => parseMailbox(bad, 'to', utf8))).toBe('INVALID_ADDRESS');
+  });
+});
+
+/** validator's isEmail with the options the parser used to call it with. */
+const isEmail = ((isEmailModule as unknown as { default?: unknown }).default ?? isEmailModule) as (
+  s: string,
+  o: object,
+) => boolean;
+
+describe('the final addr-spec check agrees with validator isEmail', () => {
+  const localChars = fc.constantFrom(
+    ..."aZ09!#$%&'*+/=?^_`{|}~-.".split(''),
+    'ü',
+    'ß',
+    '中',
+    '\u00a0',
+    '\u00a1',
+    '\u0300',
+    '\ud7ff',
+    '\ue000',
+    '\uf8ff',
+    '\uf900',
+    '\ufdcf',
+    '\ufdd0',
+    '\ufdf0',
+    '\uffef',
+    '\ufff0',
+    '\uff41',
+    '😀',
+    '𝕏',
+  );
+  const local = fc.array(localChars, { minLength: 1, maxLength: 12 }).map((a) => a.join(''));
+  const label = fc.oneof(
+    fc.constantFrom(
+      'example',
+      'a',
+      'ab',
+      'a1',
+      '1a',
+      'xn',
+      'xna',
+      'xn-',
+      'xn--p1ai',
+      'x-n',
+      'co-uk',
+      'c0m',
+      '123',
+      'bücher',
+      'xn--bcher-kva',
+      'de',
+      'COM',
+      'a-',
+    ),
+    fc.stringMatching(/^[a-z0-9-]{1,8}$/),
+  );
+  const domain = fc.array(label, { minLength: 1, maxLength: 4 }).map((a) => a.join('.'));
+  it('accepts exactly what isEmail accepts once the other checks pass', () => {
+    fc.assert(
+      fc.property(local, domain, fc.boolean(), (l, d, smtputf8) => {
+        let mailbox: ReturnType<typeof parseAddrSpec> | undefined;
+        try {
+          mailbox = parseAddrSpec(`${l}@${d}`, 'to', { smtputf8 }, '');
+        } catch (e) {
+          if (!(e instanceof MailHygieneError && e.message.endsWith('not a valid addr-spec')))
+            return;
+        }
+        if (l.startsWith('"')) return;
+        // The address the parser built (or would have built) for isEmail.
+        const ascii = toAsciiDomain(d);
+        const address = mailbox?.address ?? `${l}@${ascii.ok ? ascii.ascii : d}`;
+        const valid = isEmail(address, {
+          allow_utf8_local_part: smtputf8,
+          require_tld: true,
+          allow_ip_domain: false,
+          ignore_max_length: false,
+        });
+        expect(valid).toBe(mailbox !== undefined);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
