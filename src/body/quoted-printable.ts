@@ -131,104 +131,106 @@ export function encodeQuotedPrintable(text: string): QuotedPrintableText {
   let lineSoft = 0;
   let linePositional = 0;
   if (out.length < LINE_ROOM) out = grow(out, 0);
-  for (let i = 0; i <= n; i++) {
-    if (i === lineStart && i < n && riskyLineStart(units, i)) {
+  let i = 0;
+  for (;;) {
+    // One hard line: [lineStart, i).
+    if (i < n && riskyLineStart(units, i)) {
       // "." or "From " at a line start (col 0: no soft break needed).
-      const c = units[i]!;
+      const c = units[i++]!;
       out[o++] = 61;
       out[o++] = HEX[c >> 4]!;
       out[o++] = HEX[c & 15]!;
       col = 3;
       unsafe7bit = true;
       linePositional++;
-      continue;
     }
-    const c = i < n ? units[i]! : 10; // the end of the body ends the last line
-    if (c < 128 && LITERAL[c] === 1) {
-      // The common case: a character written as itself.
-      if (col >= MAX_COL) {
-        out[o++] = 61;
-        out[o++] = 13;
-        out[o++] = 10;
-        col = 0;
-        lineSoft++;
-        if (o + LINE_ROOM > out.length) out = grow(out, o);
+    for (; i < n; i++) {
+      const c = units[i]!;
+      if (c < 128 && LITERAL[c] === 1) {
+        // The common case: a character written as itself.
+        if (col >= MAX_COL) {
+          out[o++] = 61;
+          out[o++] = 13;
+          out[o++] = 10;
+          col = 0;
+          lineSoft++;
+          if (o + LINE_ROOM > out.length) out = grow(out, o);
+        }
+        out[o++] = c;
+        col++;
+        continue;
       }
-      out[o++] = c;
-      col++;
-      continue;
-    }
-    if (c === 13 || c === 10) {
-      // A line end. Whitespace before it would be lost in transit: encode it.
-      const last = o > lineOut ? out[o - 1]! : 0;
-      if (last === 32 || last === 9) {
-        o--;
-        col--;
+      if (c === 13 || c === 10) break;
+      let cp = c;
+      let count = 1;
+      if (c < 128) {
+        if (c !== 61) unsafe7bit = true; // a control character or DEL ("=" is 7bit)
+      } else {
+        // Non-ASCII: every UTF-8 byte is "=XX" (a soft break may fall between them).
+        unsafe7bit = true;
+        if (c >= 0xd800 && c <= 0xdfff) {
+          const next = i + 1 < n ? units[i + 1]! : 0;
+          if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+            cp = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+            i++;
+          } else cp = 0xfffd;
+        }
+        count = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        extraBytes += cp < 0x10000 ? count - 1 : 2; // a pair is two units for four bytes
+      }
+      let shift = 6 * (count - 1);
+      let b = count === 1 ? c : LEAD[count]! | (cp >> shift);
+      for (;;) {
         if (col + 3 > MAX_COL) {
           out[o++] = 61;
           out[o++] = 13;
           out[o++] = 10;
           col = 0;
           lineSoft++;
+          if (o + LINE_ROOM > out.length) out = grow(out, o);
         }
         out[o++] = 61;
-        out[o++] = HEX[last >> 4]!;
-        out[o++] = HEX[last & 15]!;
-        unsafe7bit = true;
-        linePositional++;
+        out[o++] = HEX[b >> 4]!;
+        out[o++] = HEX[b & 15]!;
+        col += 3;
+        if (shift === 0) break;
+        shift -= 6;
+        b = 0x80 | ((cp >> shift) & 63);
       }
-      if (i - lineStart > 78) unsafe7bit = true;
-      qpEstimate += qpLineEstimate(o - lineOut - 3 * lineSoft - 2 * linePositional);
-      if (i === n) break;
-      qpEstimate += 2;
-      if (c === 13 && units[i + 1] === 10) i++;
-      else extraBytes++; // a bare CR or LF becomes two octets
-      out[o++] = 13;
-      out[o++] = 10;
-      col = 0;
-      lineStart = i + 1;
-      lineOut = o;
-      lineSoft = 0;
-      linePositional = 0;
-      if (o + LINE_ROOM > out.length) out = grow(out, o);
-      continue;
     }
-    let cp = c;
-    let count = 1;
-    if (c < 128) {
-      if (c !== 61) unsafe7bit = true; // a control character or DEL ("=" is 7bit)
-    } else {
-      // Non-ASCII: every UTF-8 byte is "=XX" (a soft break may fall between them).
-      unsafe7bit = true;
-      if (c >= 0xd800 && c <= 0xdfff) {
-        const next = i + 1 < n ? units[i + 1]! : 0;
-        if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-          cp = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-          i++;
-        } else cp = 0xfffd;
-      }
-      count = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-      extraBytes += cp < 0x10000 ? count - 1 : 2; // a pair is two units for four bytes
-    }
-    let shift = 6 * (count - 1);
-    let b = count === 1 ? c : LEAD[count]! | (cp >> shift);
-    for (;;) {
+    // The line ends (or the body does). Whitespace before it would be lost in transit.
+    const last = o > lineOut ? out[o - 1]! : 0;
+    if (last === 32 || last === 9) {
+      o--;
+      col--;
       if (col + 3 > MAX_COL) {
         out[o++] = 61;
         out[o++] = 13;
         out[o++] = 10;
         col = 0;
         lineSoft++;
-        if (o + LINE_ROOM > out.length) out = grow(out, o);
       }
       out[o++] = 61;
-      out[o++] = HEX[b >> 4]!;
-      out[o++] = HEX[b & 15]!;
-      col += 3;
-      if (shift === 0) break;
-      shift -= 6;
-      b = 0x80 | ((cp >> shift) & 63);
+      out[o++] = HEX[last >> 4]!;
+      out[o++] = HEX[last & 15]!;
+      unsafe7bit = true;
+      linePositional++;
     }
+    if (i - lineStart > 78) unsafe7bit = true;
+    qpEstimate += qpLineEstimate(o - lineOut - 3 * lineSoft - 2 * linePositional);
+    if (i >= n) break;
+    qpEstimate += 2;
+    if (units[i] === 13 && units[i + 1] === 10) i++;
+    else extraBytes++; // a bare CR or LF becomes two octets
+    i++;
+    out[o++] = 13;
+    out[o++] = 10;
+    col = 0;
+    lineStart = i;
+    lineOut = o;
+    lineSoft = 0;
+    linePositional = 0;
+    if (o + LINE_ROOM > out.length) out = grow(out, o);
   }
   const bytes = out === scratch ? Buffer.from(out.subarray(0, o)) : out.subarray(0, o);
   return { bytes, safe7bit: !unsafe7bit, qpEstimate, utf8Length: n + extraBytes };
