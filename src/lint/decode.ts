@@ -207,6 +207,11 @@ export function decodeCharset(bytes: Uint8Array, charset: string | undefined): D
     return { text: buf.toString('latin1'), valid: !has8bit(buf), known: true };
   }
   if (BAD_CHARSETS.has(label)) return { text: buf.toString('latin1'), valid: true, known: false };
+  if ((label === 'utf-8' || label === 'utf8') && isUtf8(buf)) {
+    // What the fatal TextDecoder returns (it drops a leading BOM), without its per-call cost.
+    const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+    return { text: buf.toString('utf8', bom ? 3 : 0), valid: true, known: true };
+  }
   const d = decoderFor(label);
   if (d) {
     try {

@@ -75,17 +75,26 @@ export function findEncodedWords(s: string): EncodedWord[] {
 }
 
 function decodeQ(text: string): Buffer {
-  const out: number[] = [];
+  const out = Buffer.allocUnsafe(text.length);
+  let o = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    const hex = text.slice(i + 1, i + 3);
-    if (c === '_') out.push(0x20);
-    else if (c === '=' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
-      out.push(Number.parseInt(hex, 16));
+    const c = text.charCodeAt(i);
+    if (c === 0x5f) out[o++] = 0x20;
+    else if (
+      c === 0x3d &&
+      i + 2 < text.length &&
+      isHex(text.charCodeAt(i + 1)) &&
+      isHex(text.charCodeAt(i + 2))
+    ) {
+      out[o++] = Number.parseInt(text.slice(i + 1, i + 3), 16);
       i += 2;
-    } else out.push(c.charCodeAt(0) & 0xff);
+    } else out[o++] = c & 0xff;
   }
-  return Buffer.from(out);
+  return out.subarray(0, o);
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
 /**
