@@ -84,6 +84,13 @@ export interface TextFacts {
   qpEstimate: number;
   /** Size of the UTF-8 of the CRLF-normalised text. */
   utf8Length: number;
+  /**
+   * What no text part may carry, found on the way (so callers need no scan
+   * of their own): a NUL (RFC 2045 §2.7), an unpaired surrogate (encoded as
+   * U+FFFD here).
+   */
+  nul: boolean;
+  unpairedSurrogate: boolean;
 }
 
 export interface QuotedPrintableText extends TextFacts {
@@ -122,6 +129,8 @@ export function encodeQuotedPrintable(text: string): QuotedPrintableText {
   let o = 0;
   let col = 0; // output column
   let unsafe7bit = false;
+  let nul = false;
+  let unpairedSurrogate = false;
   let qpEstimate = 0;
   let extraBytes = 0; // UTF-8 bytes beyond one per UTF-16 unit
   // The current hard line: where it starts in text and output, its soft breaks
@@ -164,7 +173,10 @@ export function encodeQuotedPrintable(text: string): QuotedPrintableText {
       let cp = c;
       let count = 1;
       if (c < 128) {
-        if (c !== 61) unsafe7bit = true; // a control character or DEL ("=" is 7bit)
+        if (c !== 61) {
+          unsafe7bit = true; // a control character or DEL ("=" is 7bit)
+          if (c === 0) nul = true;
+        }
       } else {
         // Non-ASCII: every UTF-8 byte is "=XX" (a soft break may fall between them).
         unsafe7bit = true;
@@ -173,7 +185,10 @@ export function encodeQuotedPrintable(text: string): QuotedPrintableText {
           if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
             cp = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
             i++;
-          } else cp = 0xfffd;
+          } else {
+            cp = 0xfffd;
+            unpairedSurrogate = true;
+          }
         }
         count = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
         extraBytes += cp < 0x10000 ? count - 1 : 2; // a pair is two units for four bytes
@@ -233,5 +248,12 @@ export function encodeQuotedPrintable(text: string): QuotedPrintableText {
     if (o + LINE_ROOM > out.length) out = grow(out, o);
   }
   const bytes = out === scratch ? Buffer.from(out.subarray(0, o)) : out.subarray(0, o);
-  return { bytes, safe7bit: !unsafe7bit, qpEstimate, utf8Length: n + extraBytes };
+  return {
+    bytes,
+    safe7bit: !unsafe7bit,
+    qpEstimate,
+    utf8Length: n + extraBytes,
+    nul,
+    unpairedSurrogate,
+  };
 }

@@ -10,12 +10,22 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * (RFC 2045 §2.7), unpaired surrogates, invalid UTF-8.
  */
 export function checkedText(input: unknown, field: string): string {
-  let text: string;
-  if (typeof input === 'string') {
-    text = input;
-  } else if (input instanceof Uint8Array) {
+  const text = decodedText(input, field);
+  if (text.includes('\0')) throw uncarriableText('nul', field);
+  if (!isWellFormed(text)) throw uncarriableText('unpaired-surrogate', field);
+  return text;
+}
+
+/**
+ * Text input as a string: a string, or UTF-8 bytes decoded. The caller still
+ * has to refuse NUL and unpaired surrogates ({@link uncarriableText}): the
+ * text part encoder reports both from its own pass.
+ */
+export function decodedText(input: unknown, field: string): string {
+  if (typeof input === 'string') return input;
+  if (input instanceof Uint8Array) {
     try {
-      text = decoder.decode(input);
+      return decoder.decode(input);
     } catch {
       throw new MailHygieneError(
         'INVALID_BODY',
@@ -23,24 +33,26 @@ export function checkedText(input: unknown, field: string): string {
         { field },
       );
     }
-  } else {
-    throw new MailHygieneError('INVALID_BODY', `${field} must be a string`, { field });
   }
-  if (text.includes('\0')) {
-    throw new MailHygieneError(
-      'INVALID_BODY',
-      `${field} contains NUL (U+0000), which no text part may carry`,
-      { field, codePoint: 0 },
-    );
-  }
-  if (!isWellFormed(text)) {
-    throw new MailHygieneError(
-      'INVALID_BODY',
-      `${field} contains an unpaired surrogate; it cannot be encoded as UTF-8`,
-      { field },
-    );
-  }
-  return text;
+  throw new MailHygieneError('INVALID_BODY', `${field} must be a string`, { field });
+}
+
+/** The error for text no text part may carry. NUL is reported first when both occur. */
+export function uncarriableText(
+  problem: 'nul' | 'unpaired-surrogate',
+  field: string,
+): MailHygieneError {
+  return problem === 'nul'
+    ? new MailHygieneError(
+        'INVALID_BODY',
+        `${field} contains NUL (U+0000), which no text part may carry`,
+        { field, codePoint: 0 },
+      )
+    : new MailHygieneError(
+        'INVALID_BODY',
+        `${field} contains an unpaired surrogate; it cannot be encoded as UTF-8`,
+        { field },
+      );
 }
 
 /** Line endings normalised: CRLF, bare CR and bare LF all become CRLF. */

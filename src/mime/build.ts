@@ -5,7 +5,8 @@
 import type { Readable } from 'node:stream';
 import type { Mailbox } from '../address/mailbox.js';
 import { parseMailbox } from '../address/parse.js';
-import { checkedText, toCrlf } from '../body/text.js';
+import { encodeTextInput } from '../body/cte.js';
+import { toCrlf } from '../body/text.js';
 import { MailHygieneError } from '../errors.js';
 import { renderAddressList } from '../header/address-list.js';
 import { formatDate } from '../header/date.js';
@@ -22,7 +23,7 @@ import {
   parseCid,
   parseContentType,
 } from './attachment.js';
-import { binaryPart, multipart, textPart } from './parts.js';
+import { binaryPart, encodedTextPart, multipart } from './parts.js';
 import type { MimeNode } from './tree.js';
 
 const MAX_SUBJECT = 4000;
@@ -210,23 +211,24 @@ function isUtf8(b: Uint8Array): boolean {
 
 /** Builds the body tree: mixed(alternative(text, related(html, inline…)), attachments…). */
 function bodyTree(input: MessageInput, policy: Policy, htmlToText?: HtmlToText): MimeNode {
-  const html = input.html === undefined ? undefined : checkedText(input.html, 'html');
-  let text = input.text === undefined ? undefined : checkedText(input.text, 'text');
+  // Each text is checked and encoded in one pass; the error order is html, text.
+  const html = input.html === undefined ? undefined : encodeTextInput(input.html, 'html');
+  let text = input.text === undefined ? undefined : encodeTextInput(input.text, 'text');
   if (text === undefined && html !== undefined && policy.textFromHtml) {
     // compose() loads the converter (and htmlparser2) only for messages that need it.
     if (!htmlToText)
       throw new Error('buildMessage: htmlToText is needed for a text part from HTML');
-    text = checkedText(htmlToText(toCrlf(html)), 'text');
+    text = encodeTextInput(htmlToText(toCrlf(html.text)), 'text');
   }
   const attachments = (input.attachments ?? []).map(attachmentPart);
   const inline =
     html !== undefined ? attachments.filter((a) => a.inlineCid).map((a) => a.node) : [];
   const others = attachments.filter((a) => !(html !== undefined && a.inlineCid)).map((a) => a.node);
   const alternatives: MimeNode[] = [];
-  if (text !== undefined && (text.length > 0 || html === undefined))
-    alternatives.push(textPart('plain', text));
+  if (text !== undefined && (text.text.length > 0 || html === undefined))
+    alternatives.push(encodedTextPart('plain', text.body));
   if (html !== undefined)
-    alternatives.push(multipart('related', [textPart('html', html), ...inline]));
+    alternatives.push(multipart('related', [encodedTextPart('html', html.body), ...inline]));
   if (alternatives.length === 0 && others.length === 0) {
     throw new MailHygieneError('NO_BODY', 'the message has no text, html or attachment', {
       field: 'text',

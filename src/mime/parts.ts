@@ -2,7 +2,7 @@
 
 import type { Readable } from 'node:stream';
 import { base64Stream, encodeBase64 } from '../body/base64.js';
-import { encodeText } from '../body/cte.js';
+import { type EncodedBody, encodeText } from '../body/cte.js';
 import { HeaderBuilder } from '../header/fold.js';
 import { asciiFallback, renderParam } from '../header/params.js';
 import type { LeafPart, MimeNode, MultipartNode } from './tree.js';
@@ -23,7 +23,14 @@ export function renderParamHeader(name: string, value: string, params: readonly 
  * line ends (`textToBytes`).
  */
 export function textPart(subtype: 'plain' | 'html', text: string | Buffer): LeafPart {
-  const { cte, bytes } = encodeText(typeof text === 'string' ? text : text.toString('utf8'));
+  return encodedTextPart(
+    subtype,
+    encodeText(typeof text === 'string' ? text : text.toString('utf8')),
+  );
+}
+
+/** A text part from a body `encodeText`/`encodeTextInput` already encoded. */
+export function encodedTextPart(subtype: 'plain' | 'html', { cte, bytes }: EncodedBody): LeafPart {
   return {
     kind: 'leaf',
     cte,

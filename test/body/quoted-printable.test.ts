@@ -8,9 +8,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { base64Length, encodeBase64 } from '../../src/body/base64.js';
-import { encodeText } from '../../src/body/cte.js';
+import { encodeText, encodeTextInput } from '../../src/body/cte.js';
 import { encodeQuotedPrintable } from '../../src/body/quoted-printable.js';
-import { toCrlf } from '../../src/body/text.js';
+import { checkedText, toCrlf } from '../../src/body/text.js';
+import type { MailHygieneError } from '../../src/errors.js';
 import { PIECES } from '../support/unicode.js';
 
 /** Reference QP over bytes with CRLF line ends (RFC 2045 §6.7 plus our position rules). */
@@ -219,5 +220,50 @@ describe('CTE choice', () => {
 
   it('an empty text is an empty 7bit body', () => {
     expect(encodeText('')).toEqual({ cte: '7bit', bytes: Buffer.alloc(0) });
+  });
+});
+
+describe('text input checked by the encoding pass', () => {
+  const outcome = (f: () => unknown) => {
+    try {
+      return { ok: f() };
+    } catch (e) {
+      const err = e as MailHygieneError;
+      return { code: err.code, message: err.message, field: err.field, codePoint: err.codePoint };
+    }
+  };
+  const input = fc.oneof(
+    text,
+    fc.uint8Array({ maxLength: 60 }).map((u) => Buffer.from(u)),
+    fc.string({ unit: 'binary', maxLength: 60 }),
+    fc.constantFrom(42, null, '\0\ud800', '\ud800\0', 'a\udc00b', 'x\0'),
+  );
+
+  it('refuses exactly what checkedText refuses, with the same error, and encodes the rest alike', () => {
+    fc.assert(
+      fc.property(input, (v) => {
+        const got = outcome(() => encodeTextInput(v, 'html'));
+        const want = outcome(() => {
+          const t = checkedText(v, 'html');
+          return { text: t, body: encodeText(t) };
+        });
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reports NUL and unpaired surrogates, NUL first', () => {
+    expect(encodeQuotedPrintable('a\0b')).toMatchObject({ nul: true, unpairedSurrogate: false });
+    expect(encodeQuotedPrintable('a\udc00b')).toMatchObject({
+      nul: false,
+      unpairedSurrogate: true,
+    });
+    expect(encodeQuotedPrintable('😀')).toMatchObject({ nul: false, unpairedSurrogate: false });
+    expect(outcome(() => encodeTextInput('\ud800 and \0', 'text'))).toMatchObject({
+      code: 'INVALID_BODY',
+      field: 'text',
+      codePoint: 0,
+    });
   });
 });
