@@ -1,12 +1,14 @@
-#!/usr/bin/env node
 /**
- * `mailhygiene-sendmail`: a drop-in sendmail for PHP mail() and friends.
- * php.ini: `sendmail_path = "/usr/local/bin/mailhygiene-sendmail -t -i"`.
+ * The program behind `mailhygiene-sendmail`, a drop-in sendmail for PHP
+ * mail() and friends (php.ini: `sendmail_path = "/usr/local/bin/mailhygiene-sendmail -t -i"`).
  * Reads the message on stdin, repairs it, fixes the envelope sender and hands
  * it to the configured MTA or relay (see the README, "Migrating from PHP mail()").
+ *
+ * Built as `dist/cli/sendmail-main.cjs`; the bin `dist/cli/sendmail.cjs`
+ * (src/cli/sendmail.ts) runs it through a V8 code cache.
  */
-import { runSendmail } from './sendmail/run.js';
-import { stdinChunks } from './sendmail/stdin.js';
+import { runSendmail } from './run.js';
+import { stdinChunks } from './stdin.js';
 
 runSendmail(
   process.argv.slice(2),
@@ -16,7 +18,7 @@ runSendmail(
     stderr: { write: (s: string) => process.stderr.write(s) },
     env: process.env,
   },
-  { loadRepair: async () => (await import('../repair.js')).repair },
+  { loadRepair: async () => (await import('../../repair.js')).repair },
 ).then(
   (code) => {
     process.exitCode = code;

@@ -8,7 +8,7 @@ import { execFile, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -50,7 +50,11 @@ export interface ShimRun {
   stderr: string;
 }
 
-/** Runs the bundle with `argv`, `input` on stdin and the given environment additions. */
+/**
+ * Runs the bundle with `argv`, `input` on stdin and the given environment
+ * additions. Its V8 code cache goes beside the bundle (removed with it)
+ * unless `env` names another `MAILHYGIENE_CACHE_DIR`.
+ */
 export function runShim(
   bin: string,
   argv: string[],
@@ -58,8 +62,9 @@ export function runShim(
   env: Record<string, string>,
 ): Promise<ShimRun> {
   return new Promise((resolve, reject) => {
+    const cacheDir = join(dirname(dirname(bin)), 'v8cache');
     const child = spawn(process.execPath, [bin, ...argv], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, MAILHYGIENE_CACHE_DIR: cacheDir, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
