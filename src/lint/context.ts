@@ -4,9 +4,10 @@
  */
 import type { Envelope, Finding, Severity } from '../types.js';
 import { type AddressListResult, parseAddressList } from './address-list.js';
-import { headerText } from './decode.js';
+import { type DecodedText, headerText } from './decode.js';
 import { decodeWords, type EncodedWord, findEncodedWords } from './encoded-words.js';
 import {
+  bodyText,
   type HeaderField,
   leaves,
   type MimePart,
@@ -61,6 +62,7 @@ interface FieldViews {
   raw?: string;
   value?: string;
   words?: readonly EncodedWord[];
+  decoded?: string;
 }
 
 export class LintContext {
@@ -70,6 +72,7 @@ export class LintContext {
   private addrCache = new Map<HeaderField, AddressListResult>();
   private fieldViews = new Map<HeaderField, FieldViews>();
   private allFieldsCache: ReadonlyArray<readonly [HeaderField, MimePart]> | undefined;
+  private textCache = new Map<MimePart, DecodedText>();
 
   constructor(
     readonly msg: ParsedMessage,
@@ -127,6 +130,23 @@ export class LintContext {
     const v = this.views(field);
     v.words ??= findEncodedWords(this.raw(field));
     return v.words;
+  }
+
+  /** A field's text with its encoded-words decoded: `decode(value(field))`. */
+  decodedValue(field: HeaderField): string {
+    const v = this.views(field);
+    v.decoded ??= this.decode(this.value(field));
+    return v.decoded;
+  }
+
+  /** A part's body as text in its declared charset (`bodyText()`), decoded once per run. */
+  bodyText(part: MimePart): DecodedText {
+    let t = this.textCache.get(part);
+    if (!t) {
+      t = bodyText(this.msg, part);
+      this.textCache.set(part, t);
+    }
+    return t;
   }
 
   /** Every header field of every part, with its part (message first, depth first). */

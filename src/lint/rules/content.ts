@@ -3,7 +3,8 @@ import { isAscii } from 'node:buffer';
 import { type LintContext, type Rule, rule } from '../context.js';
 import { has8bitString } from '../decode.js';
 import { parseParams } from '../mime-params.js';
-import { bodyText, decodedBody, type MimePart, partLabel } from '../parse.js';
+import { decodedBody, type MimePart, partLabel } from '../parse.js';
+import { wordSet } from '../words.js';
 import { confusable } from './addresses.js';
 
 function hdr(part: MimePart, key: string) {
@@ -18,7 +19,7 @@ function bodyLeaves(ctx: LintContext, type: string): MimePart[] {
   return ctx.leaves().filter((p) => p.mediaType === type && !isAttachment(ctx, p));
 }
 function text(ctx: LintContext, part: MimePart): string {
-  return bodyText(ctx.msg, part).text;
+  return ctx.bodyText(part).text;
 }
 
 /** Visible text of HTML: scripts, styles and tags removed, a few entities decoded. */
@@ -100,9 +101,6 @@ const alternativeStructure = rule('alternative-structure', 'warning', 'E', ['raw
   }
 });
 
-function words(s: string): Set<string> {
-  return new Set((s.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? []).slice(0, 5000));
-}
 function hosts(s: string): Set<string> {
   return new Set([...s.matchAll(/https?:\/\/([^/\s"'<>?#]+)/gi)].map((m) => m[1]!.toLowerCase()));
 }
@@ -132,8 +130,8 @@ const partsDiffer = rule('alternative-parts-differ', 'warning', 'E', ['raw'], (c
       );
       continue;
     }
-    const a = words(t);
-    const b = words(h);
+    const a = wordSet(t);
+    const b = wordSet(h);
     const small = Math.min(a.size, b.size);
     let common = 0;
     for (const w of a) if (b.has(w)) common++;
@@ -275,7 +273,7 @@ const formatFlowed = rule('format-flowed-invalid', 'info', 'E', ['raw'], (ctx) =
   for (const part of bodyLeaves(ctx, 'text/plain')) {
     const body = decodedBody(ctx.msg, part);
     if (body.length > 1_000_000) continue;
-    const lines = bodyText(ctx.msg, part).text.split(/\r?\n/);
+    const lines = ctx.bodyText(part).text.split(/\r?\n/);
     const flowed = part.contentType?.params.get('format')?.toLowerCase() === 'flowed';
     if (flowed) {
       const problems: string[] = [];

@@ -99,7 +99,7 @@ const headerControlChars = rule('header-control-chars', 'error', 'A', ['raw'], (
         );
         continue;
       }
-      const decoded = ctx.decode(text);
+      const decoded = ctx.decodedValue(h);
       const o = OBSCURED.exec(decoded);
       if (o) {
         ctx.report(

@@ -1,6 +1,5 @@
 /** H. Legacy-application fingerprints and content style. */
 import { type Rule, rule } from '../context.js';
-import { bodyText } from '../parse.js';
 
 const phpFingerprint = rule('php-mail-fingerprint', 'info', 'H', ['raw'], (ctx) => {
   for (const h of ctx.msg.root.headers) {
@@ -27,7 +26,7 @@ const TEMPLATE_SKIP = new Set(['dkim-signature', 'received', 'arc-seal', 'arc-me
 const unresolvedTemplate = rule('unresolved-template', 'warning', 'H', ['raw'], (ctx) => {
   for (const h of ctx.msg.root.headers) {
     if (TEMPLATE_SKIP.has(h.key)) continue;
-    const m = TEMPLATE.exec(ctx.decode(ctx.value(h)));
+    const m = TEMPLATE.exec(ctx.decodedValue(h));
     if (m)
       ctx.report(
         unresolvedTemplate,
@@ -38,7 +37,7 @@ const unresolvedTemplate = rule('unresolved-template', 'warning', 'H', ['raw'], 
   for (const part of ctx.leaves()) {
     if (!part.mediaType.startsWith('text/')) continue;
     if (part.bodyEnd - part.bodyStart > 4_000_000) continue;
-    const m = TEMPLATE.exec(bodyText(ctx.msg, part).text);
+    const m = TEMPLATE.exec(ctx.bodyText(part).text);
     if (m)
       ctx.report(
         unresolvedTemplate,
