@@ -15,7 +15,7 @@ import {
 } from './mime/render.js';
 import { hasStreamedBody } from './mime/tree.js';
 import { type Options, type Policy, resolvePolicy } from './policy.js';
-import { messageInputSchema, optionsSchema, parseShape } from './schema.js';
+import { parseMessageInput, parseOptions } from './schema.js';
 import { selfCheck } from './self-check.js';
 import type { ComposedMessage, ComposedStream, Envelope, MessageInput } from './types.js';
 
@@ -29,8 +29,8 @@ interface Prepared {
 }
 
 async function prepare(input: MessageInput, options: Options | undefined): Promise<Prepared> {
-  const policy = resolvePolicy(parseShape(optionsSchema, options ?? {}, 'options') as Options);
-  const msg = parseShape(messageInputSchema, input, 'input') as MessageInput;
+  const policy = resolvePolicy(parseOptions(options));
+  const msg = parseMessageInput(input);
   const convert = needsTextFromHtml(msg, policy)
     ? (await import('./body/html-to-text.js')).htmlToText
     : undefined;
