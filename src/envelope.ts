@@ -29,6 +29,22 @@ export function parseReversePath(value: string, field: string, policy: Policy): 
 }
 
 /**
+ * The last configured bounce address parsed. An application sends with the same
+ * options again and again; a Mailbox is immutable, and only successes are kept,
+ * so a bad option still throws the same error each time.
+ */
+let lastConfigured: { value: string; smtputf8: boolean; mailbox: Mailbox } | undefined;
+
+function configuredReversePath(policy: Policy): Mailbox {
+  const value = policy.envelopeFrom!;
+  const c = lastConfigured;
+  if (c !== undefined && c.value === value && c.smtputf8 === policy.smtputf8) return c.mailbox;
+  const mailbox = parseReversePath(value, 'options.envelopeFrom', policy);
+  lastConfigured = { value, smtputf8: policy.smtputf8, mailbox };
+  return mailbox;
+}
+
+/**
  * Chooses the reverse-path: `explicit` (message input) ?? policy.envelopeFrom ?? From.
  * An explicit empty string is the null reverse-path `<>` (DSNs, auto-replies).
  */
@@ -38,10 +54,7 @@ export function resolveReversePath(
   policy: Policy,
 ): string {
   if (explicit === '') return '';
-  const configured =
-    policy.envelopeFrom === undefined
-      ? undefined
-      : parseReversePath(policy.envelopeFrom, 'options.envelopeFrom', policy);
+  const configured = policy.envelopeFrom === undefined ? undefined : configuredReversePath(policy);
   if (configured && isLocalDomain(configured.domain)) {
     throw new MailHygieneError(
       'INVALID_ENVELOPE_SENDER',
