@@ -12,13 +12,23 @@ const MAX_WORDS = 5000;
  */
 export function wordSet(s: string): Set<string> {
   const lower = s.toLowerCase();
+  const n = lower.length;
   const out = new Set<string>();
   let found = 0;
   let start = -1;
   let codePoints = 0;
-  for (let i = 0; i <= lower.length; ) {
-    const cp = i < lower.length ? lower.codePointAt(i)! : -1;
-    if (cp !== -1 && isLetterOrDigit(cp)) {
+  for (let i = 0; i <= n; ) {
+    // One code point per step (a surrogate pair counts once, as in a /u regex).
+    let cp = i < n ? lower.charCodeAt(i) : -1;
+    let width = 1;
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n) {
+      const lo = lower.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        cp = (cp - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
+        width = 2;
+      }
+    }
+    if (cp !== -1 && (cp < 256 ? latin1LetterOrDigit[cp] === 1 : isLetterOrDigit(cp))) {
       if (start === -1) {
         start = i;
         codePoints = 0;
@@ -31,7 +41,7 @@ export function wordSet(s: string): Set<string> {
       }
       start = -1;
     }
-    i += cp > 0xffff ? 2 : 1;
+    i += width;
   }
   return out;
 }
@@ -43,7 +53,6 @@ const latin1LetterOrDigit = Uint8Array.from({ length: 256 }, (_, c) =>
 );
 const letterOrDigitCache = new Map<number, boolean>();
 function isLetterOrDigit(cp: number): boolean {
-  if (cp < 256) return latin1LetterOrDigit[cp] === 1;
   let v = letterOrDigitCache.get(cp);
   if (v === undefined) {
     v = LETTER_OR_DIGIT.test(String.fromCodePoint(cp));
