@@ -11,6 +11,8 @@ import {
   chunksToBuffer,
   chunksToBufferSync,
   chunksToIterable,
+  encodeInMemory,
+  isStreamed,
   renderChunks,
 } from './mime/render.js';
 import { hasStreamedBody } from './mime/tree.js';
@@ -88,14 +90,20 @@ export async function composeStream(
     const { raw, envelope, messageId } = await compose(input, options);
     return { stream: Readable.from([raw]), envelope, messageId };
   }
+  if (!p.streamed) {
+    // All in memory: one exact buffer, checked byte for byte, sent as it is.
+    const raw = chunksToBufferSync(p.chunks);
+    if (p.policy.selfCheck) selfCheck(raw, p.policy);
+    const stream = Readable.from([raw], { objectMode: false });
+    return { stream, envelope: p.envelope, messageId: p.messageId };
+  }
+  // Attachments in memory are encoded now and checked; streamed ones are encoded as they are read.
+  const chunks = encodeInMemory(p.chunks);
   if (p.policy.selfCheck) {
-    selfCheck(
-      chunksToBufferSync(p.chunks.map((c) => (Buffer.isBuffer(c) ? c : PLACEHOLDER))),
-      p.policy,
-    );
+    selfCheck(chunksToBufferSync(chunks.map((c) => (isStreamed(c) ? PLACEHOLDER : c))), p.policy);
   }
   return {
-    stream: Readable.from(chunksToIterable(p.chunks), { objectMode: false }),
+    stream: Readable.from(chunksToIterable(chunks), { objectMode: false }),
     envelope: p.envelope,
     messageId: p.messageId,
   };

@@ -150,3 +150,43 @@ export async function* base64Stream(
     yield out;
   }
 }
+
+/**
+ * Encodes content that arrived in pieces (a Readable read to its end) as one
+ * base64 body into `out` at `offset` (sized with {@link base64Length} of the
+ * total); returns the new offset. Lines run across piece boundaries: the bytes
+ * of a line split between pieces wait in a 57-byte carry, nothing is joined.
+ */
+export function writeBase64Pieces(
+  pieces: readonly Uint8Array[],
+  out: Uint8Array,
+  offset: number,
+): number {
+  const carry = Buffer.allocUnsafe(LINE_BYTES);
+  let carryLen = 0;
+  let o = offset;
+  // Whole lines of `bytes` (or the last, short one); every line but the first follows a CRLF.
+  const write = (bytes: Uint8Array): void => {
+    if (o !== offset) {
+      out[o++] = 13;
+      out[o++] = 10;
+    }
+    o = writeBase64(bytes, out, o);
+  };
+  for (const piece of pieces) {
+    const data = asBuffer(piece);
+    let pos = 0;
+    if (carryLen > 0) {
+      pos = data.copy(carry, carryLen, 0, LINE_BYTES - carryLen);
+      carryLen += pos;
+      if (carryLen < LINE_BYTES) continue;
+      write(carry);
+      carryLen = 0;
+    }
+    const end = data.length - ((data.length - pos) % LINE_BYTES);
+    if (end > pos) write(data.subarray(pos, end));
+    carryLen = data.copy(carry, 0, end);
+  }
+  if (carryLen > 0) write(carry.subarray(0, carryLen));
+  return o;
+}

@@ -1,7 +1,6 @@
 /** Constructors for tree nodes: the vocabulary compose() and repair() build with. */
 
 import type { Readable } from 'node:stream';
-import { base64Stream, encodeBase64 } from '../body/base64.js';
 import { type EncodedBody, encodeText } from '../body/cte.js';
 import { HeaderBuilder } from '../header/fold.js';
 import { asciiFallback, renderParam } from '../header/params.js';
@@ -65,8 +64,7 @@ export function binaryPart(content: Uint8Array | Readable, o: BinaryPartOptions)
     headers.push(renderParamHeader('Content-Disposition', o.disposition, params));
   }
   if (o.cid !== undefined) headers.push(`Content-ID: <${o.cid}>\r\n`);
-  const body = content instanceof Uint8Array ? encodeBase64(content) : () => base64Stream(content);
-  return { kind: 'leaf', cte: 'base64', headers, body };
+  return { kind: 'leaf', cte: 'base64', headers, body: { base64: content } };
 }
 
 export function multipart(subtype: MultipartNode['subtype'], parts: MimeNode[]): MimeNode {

@@ -2,8 +2,11 @@
  * The one renderer: MIME tree + top-level header fields → wire bytes (CRLF,
  * folded, encoded). Used by compose() and repair().
  */
+import { Readable } from 'node:stream';
+import { base64Length, base64Stream, encodeBase64, writeBase64Pieces } from '../body/base64.js';
+import { readChunks } from '../body/base64-input.js';
 import { randomHex } from '../header/random.js';
-import type { LeafPart, MimeNode, MultipartNode } from './tree.js';
+import type { Base64Body, LeafPart, MimeNode, MultipartNode } from './tree.js';
 
 const CRLF = Buffer.from('\r\n');
 
@@ -25,8 +28,11 @@ function sevenBitBodies(node: MimeNode, out: Buffer[] = []): Buffer[] {
   return out;
 }
 
-/** A chunk is a rendered Buffer or a streamed body. */
-export type Chunk = Buffer | (() => AsyncIterable<Buffer>);
+/**
+ * A chunk is rendered bytes or content to encode as base64: written straight
+ * into the output buffer, or streamed when it is a Readable.
+ */
+export type Chunk = Buffer | Base64Body;
 
 function pushHeaders(out: Chunk[], lines: readonly string[]): void {
   out.push(Buffer.from(lines.join(''), 'utf8'));
@@ -94,25 +100,73 @@ export function renderChunks(root: MimeNode, headers: readonly string[]): Chunk[
   return out;
 }
 
-/** Joins chunks into one Buffer, reading streamed bodies. */
-export async function chunksToBuffer(chunks: readonly Chunk[]): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for (const c of chunks) {
-    if (Buffer.isBuffer(c)) parts.push(c);
-    else for await (const b of c()) parts.push(b);
+/** Rendered bytes, or the pieces of one body to encode as base64. */
+type Ready = Buffer | readonly Uint8Array[];
+
+/**
+ * The one output allocation: the exact size is known up front (base64 from
+ * the content's length), so every part is written in place: no intermediate
+ * encoded body, no concatenation copy.
+ */
+function writeReady(list: readonly Ready[]): Buffer {
+  let size = 0;
+  for (const r of list) {
+    if (Buffer.isBuffer(r)) size += r.length;
+    else size += base64Length(r.reduce((n, p) => n + p.length, 0));
   }
-  return Buffer.concat(parts);
+  const out = Buffer.allocUnsafe(size);
+  let o = 0;
+  for (const r of list) o = Buffer.isBuffer(r) ? o + r.copy(out, o) : writeBase64Pieces(r, out, o);
+  return out;
 }
 
-/** Joins chunks that are all Buffers (no streamed bodies). */
+/** Joins chunks into one Buffer; a streamed body is read first (its raw bytes), then encoded once. */
+export async function chunksToBuffer(chunks: readonly Chunk[]): Promise<Buffer> {
+  const ready: Ready[] = [];
+  for (const c of chunks) {
+    if (Buffer.isBuffer(c)) ready.push(c);
+    else if (c.base64 instanceof Readable) {
+      const pieces: Uint8Array[] = [];
+      for await (const b of readChunks(c.base64))
+        pieces.push(typeof b === 'string' ? Buffer.from(b) : b);
+      ready.push(pieces);
+    } else ready.push([c.base64]);
+  }
+  return writeReady(ready);
+}
+
+/** Joins chunks that are all Buffers or base64 content in memory (no streamed bodies). */
 export function chunksToBufferSync(chunks: readonly Chunk[]): Buffer {
-  return Buffer.concat(chunks as Buffer[]);
+  return writeReady(
+    chunks.map((c) => {
+      if (Buffer.isBuffer(c)) return c;
+      if (c.base64 instanceof Readable) throw new Error('chunksToBufferSync: a streamed body');
+      return [c.base64];
+    }),
+  );
+}
+
+/** True for a body read while the message is read. */
+export function isStreamed(c: Chunk): boolean {
+  return !Buffer.isBuffer(c) && c.base64 instanceof Readable;
+}
+
+/**
+ * For a stream: base64 content in memory is encoded now (the caller may
+ * reuse its buffer once composeStream returns, and the self-check sees the
+ * real bytes); streamed content stays streamed.
+ */
+export function encodeInMemory(chunks: readonly Chunk[]): Chunk[] {
+  return chunks.map((c) =>
+    Buffer.isBuffer(c) || c.base64 instanceof Readable ? c : encodeBase64(c.base64),
+  );
 }
 
 /** Yields the bytes in order, streaming streamed bodies. */
 export async function* chunksToIterable(chunks: readonly Chunk[]): AsyncGenerator<Buffer> {
   for (const c of chunks) {
     if (Buffer.isBuffer(c)) yield c;
-    else yield* c();
+    else if (c.base64 instanceof Readable) yield* base64Stream(c.base64);
+    else yield encodeBase64(c.base64);
   }
 }

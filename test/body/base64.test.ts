@@ -3,7 +3,13 @@
 // boundaries and on chunkings that split lines and 3-byte groups anywhere.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { base64Length, base64Stream, encodeBase64, writeBase64 } from '../../src/body/base64.js';
+import {
+  base64Length,
+  base64Stream,
+  encodeBase64,
+  writeBase64,
+  writeBase64Pieces,
+} from '../../src/body/base64.js';
 import { readChunks } from '../../src/body/base64-input.js';
 
 /** The definition: RFC 2045 base64, CRLF after every 76 characters but the last line. */
@@ -94,6 +100,29 @@ describe('encodeBase64 / writeBase64', () => {
         expect(out.subarray(end).every((b) => b === 0xee)).toBe(true);
       }
     }
+  });
+});
+
+describe('writeBase64Pieces', () => {
+  it('encodes pieces as one body, lines running across piece boundaries', () => {
+    const input = bytesOf(60_001, 9);
+    const expected = reference(input);
+    for (const sizes of [
+      () => 1,
+      (i: number) => 1 + ((i * 5) % 7),
+      (i: number) => [100, 1000, 31, 57, 114][i % 5]!,
+      () => 65_536,
+    ]) {
+      const pieces = cut(input, sizes);
+      pieces.splice(1, 0, Buffer.alloc(0));
+      const out = Buffer.alloc(base64Length(input.length) + 4, 0xee);
+      const end = writeBase64Pieces(pieces, out, 2);
+      expect(end).toBe(2 + base64Length(input.length));
+      expect(out.toString('latin1', 2, end)).toBe(expected);
+      expect([out[0], out[1], out[end], out[end + 1]]).toEqual([0xee, 0xee, 0xee, 0xee]);
+    }
+    expect(writeBase64Pieces([], Buffer.alloc(0), 0)).toBe(0);
+    expect(writeBase64Pieces([Buffer.alloc(0)], Buffer.alloc(0), 0)).toBe(0);
   });
 });
 
