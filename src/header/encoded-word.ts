@@ -51,26 +51,65 @@ function qLength(cp: number): number {
 export function chooseEncoding(text: string): 'Q' | 'B' {
   let q = 0;
   let bytes = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
+  for (let i = 0; i < text.length; i++) {
+    const cp = codePointAt(text, i);
+    if (cp > 0xffff) i++;
     q += qLength(cp);
     bytes += utf8Length(cp);
   }
   return q <= Math.ceil(bytes / 3) * 4 ? 'Q' : 'B';
 }
 
-function encodeQ(chunk: string): string {
-  let out = PREFIX_Q;
-  for (const byte of Buffer.from(chunk, 'utf8')) {
-    if (byte === 0x20) out += '_';
-    else if (byte < 0x80 && Q_SAFE[byte]) out += String.fromCharCode(byte);
-    else out += `=${HEX[byte >> 4]}${HEX[byte & 15]}`;
+/** The code point at `i` (a lone surrogate as itself, as `codePointAt` gives it). */
+function codePointAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
   }
-  return `${out}?=`;
+  return c;
+}
+
+/**
+ * Words are assembled as bytes in one reused buffer and become a string once:
+ * no string per byte or per character for the GC. Q words read the UTF-8 from
+ * the upper half and write the word from the start (at most 3 × 3 octets per
+ * UTF-16 unit, so the writing never overtakes the reading).
+ */
+let wordBytes = Buffer.allocUnsafeSlow(2048);
+
+/** Makes room for a chunk of `units` UTF-16 units; returns the buffer's middle. */
+function middleFor(units: number): number {
+  const need = 2 * (9 * units + 16);
+  if (wordBytes.length < need) wordBytes = Buffer.allocUnsafeSlow(need);
+  return wordBytes.length >> 1;
+}
+
+function encodeQ(chunk: string): string {
+  const from = middleFor(chunk.length);
+  const w = wordBytes;
+  const end = from + w.write(chunk, from, 'utf8'); // a lone surrogate becomes U+FFFD
+  let o = w.write(PREFIX_Q, 0, 'latin1');
+  for (let i = from; i < end; i++) {
+    const byte = w[i]!;
+    if (byte === 0x20)
+      w[o++] = 0x5f; // "_"
+    else if (byte < 0x80 && Q_SAFE[byte]) w[o++] = byte;
+    else {
+      w[o++] = 0x3d; // "="
+      w[o++] = HEX.charCodeAt(byte >> 4);
+      w[o++] = HEX.charCodeAt(byte & 15);
+    }
+  }
+  w[o++] = 0x3f; // "?"
+  w[o++] = 0x3d; // "="
+  return w.toString('latin1', 0, o);
 }
 
 function encodeB(chunk: string): string {
-  return `${PREFIX_B}${Buffer.from(chunk, 'utf8').toString('base64')}?=`;
+  middleFor(chunk.length);
+  const end = wordBytes.write(chunk, 0, 'utf8');
+  return `${PREFIX_B}${wordBytes.toString('base64', 0, end)}?=`;
 }
 
 /**
@@ -79,7 +118,7 @@ function encodeB(chunk: string): string {
  *
  * @example
  * ```ts
- * encodeWords('Grüße aus Köln') // ['=?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_K=C3=B6ln?=']
+ * encodeWords('Hallo Jürgen') // ['=?UTF-8?Q?Hallo_J=C3=BCrgen?=']
  * ```
  */
 export function encodeWords(
