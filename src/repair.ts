@@ -5,7 +5,7 @@
  * rest with REPAIR_REFUSED, writing nothing half-fixed. On the sendmail
  * shim's hot path: no zod, html-to-text and iconv-lite load only when needed.
  */
-import { lint, rules } from './lint/index.js';
+import { lint, rules, SELF_CHECK_RULES } from './lint/index.js';
 import { parseMessage, unfold } from './lint/parse.js';
 import { chunksToBufferSync, renderChunks } from './mime/render.js';
 import { resolvePolicy } from './policy.js';
@@ -17,7 +17,7 @@ import { repairHeaders } from './repair/headers.js';
 import { preflight } from './repair/preflight.js';
 import { refuse } from './repair/refuse.js';
 import type { RepairOptions, RepairResult } from './repair/types.js';
-import type { Envelope } from './types.js';
+import type { Envelope, Finding } from './types.js';
 
 export type { RepairOptions, RepairResult } from './repair/types.js';
 
@@ -120,7 +120,10 @@ export async function repair(
   }
   // A derived (best-effort) envelope is not judged: only one the caller gave or configured.
   const required = options.envelope !== undefined || options.envelopeFrom !== undefined;
-  const after = lint(out, lintOptions(lintNow, required ? envelope : undefined));
+  const after = lint(out, {
+    ...lintOptions(lintNow, required ? envelope : undefined),
+    rules: afterRules(before.findings),
+  });
   const remaining = after.findings.find((f) => f.severity === 'error');
   if (remaining) {
     refuse(
@@ -132,6 +135,17 @@ export async function repair(
   // A rebuild that fixed nothing in the bytes is thrown away: the original stays byte for byte.
   const bytes = applied.every((f) => ENVELOPE_RULES.has(f.rule)) ? Buffer.from(msg.bytes) : out;
   return envelope ? { raw: bytes, envelope, applied } : { raw: bytes, applied };
+}
+
+/**
+ * The rules the check of the repaired bytes needs: it only asks whether an
+ * error is left (every rule that can report one, SELF_CHECK_RULES) and which
+ * of the original's findings are gone (the rules that reported them). Other
+ * warning- and info-only rules cannot change the result; skipping them spares
+ * a cold start of each on every shim run.
+ */
+function afterRules(before: readonly Finding[]): string[] {
+  return [...new Set([...SELF_CHECK_RULES, ...before.map((f) => f.rule)])];
 }
 
 function lintOptions(now: Date, envelope: Envelope | undefined) {
