@@ -8,8 +8,6 @@ import { readChunks } from '../body/base64-input.js';
 import { randomHex } from '../header/random.js';
 import type { Base64Body, LeafPart, MimeNode, MultipartNode } from './tree.js';
 
-const CRLF = Buffer.from('\r\n');
-
 /** Boundaries: random, quoted (they start with "=_", which no QP or base64 line can). */
 class Boundaries {
   private readonly base = randomHex(12);
@@ -29,18 +27,45 @@ function sevenBitBodies(node: MimeNode, out: Buffer[] = []): Buffer[] {
 }
 
 /**
- * A chunk is rendered bytes or content to encode as base64: written straight
- * into the output buffer, or streamed when it is a Readable.
+ * A chunk is rendered text (header blocks and delimiters, UTF-8), a body's
+ * bytes, or content to encode as base64: written straight into the output
+ * buffer, or streamed when it is a Readable.
  */
-export type Chunk = Buffer | Base64Body;
+export type Chunk = string | Buffer | Base64Body;
 
-function pushHeaders(out: Chunk[], lines: readonly string[]): void {
-  out.push(Buffer.from(lines.join(''), 'utf8'));
+/**
+ * Collects chunks; the text between two bodies becomes one string, written
+ * into the output once (no Buffer per header block or delimiter).
+ */
+class Chunks {
+  readonly list: Chunk[] = [];
+  private text = '';
+  add(text: string): void {
+    this.text += text;
+  }
+  body(body: Buffer | Base64Body): void {
+    if (this.text !== '') this.list.push(this.text);
+    this.text = '';
+    this.list.push(body);
+  }
+  /** The message ends in CRLF; a single-part body that already does keeps its own. */
+  end(): Chunk[] {
+    const last = this.list[this.list.length - 1];
+    const crlf =
+      this.text === '' &&
+      Buffer.isBuffer(last) &&
+      last.length >= 2 &&
+      last[last.length - 2] === 13 &&
+      last[last.length - 1] === 10;
+    if (!crlf) this.text += '\r\n';
+    if (this.text !== '') this.list.push(this.text);
+    return this.list;
+  }
 }
 
 function renderNode(
   node: MimeNode,
-  out: Chunk[],
+  out: Chunks,
   boundaries: Boundaries,
   bodies7: Buffer[],
   extraHeaders: readonly string[],
@@ -49,14 +74,16 @@ function renderNode(
   else renderMultipart(node, out, boundaries, bodies7, extraHeaders);
 }
 
-function renderLeaf(node: LeafPart, out: Chunk[], extraHeaders: readonly string[]): void {
-  pushHeaders(out, [...extraHeaders, ...node.headers, '\r\n']);
-  out.push(node.body);
+function renderLeaf(node: LeafPart, out: Chunks, extraHeaders: readonly string[]): void {
+  for (const h of extraHeaders) out.add(h);
+  for (const h of node.headers) out.add(h);
+  out.add('\r\n');
+  out.body(node.body);
 }
 
 function renderMultipart(
   node: MultipartNode,
-  out: Chunk[],
+  out: Chunks,
   boundaries: Boundaries,
   bodies7: Buffer[],
   extraHeaders: readonly string[],
@@ -64,18 +91,15 @@ function renderMultipart(
   let boundary = boundaries.next();
   // A 7bit body could contain the delimiter by (astronomical) chance or on purpose.
   while (bodies7.some((b) => b.includes(boundary))) boundary = boundaries.next();
-  pushHeaders(out, [
-    ...extraHeaders,
-    `Content-Type: multipart/${node.subtype};\r\n boundary="${boundary}"\r\n`,
-    ...node.headers,
-    '\r\n',
-  ]);
-  const delimiter = Buffer.from(`--${boundary}\r\n`);
+  for (const h of extraHeaders) out.add(h);
+  out.add(`Content-Type: multipart/${node.subtype};\r\n boundary="${boundary}"\r\n`);
+  for (const h of node.headers) out.add(h);
+  out.add('\r\n');
   node.parts.forEach((part, i) => {
-    out.push(i === 0 ? delimiter : Buffer.concat([CRLF, delimiter]));
+    out.add(i === 0 ? `--${boundary}\r\n` : `\r\n--${boundary}\r\n`);
     renderNode(part, out, boundaries, bodies7, []);
   });
-  out.push(Buffer.from(`\r\n--${boundary}--`));
+  out.add(`\r\n--${boundary}--`);
 }
 
 /**
@@ -83,25 +107,13 @@ function renderMultipart(
  * placed before the root entity's own MIME fields. The result ends in CRLF.
  */
 export function renderChunks(root: MimeNode, headers: readonly string[]): Chunk[] {
-  const out: Chunk[] = [];
+  const out = new Chunks();
   renderNode(root, out, new Boundaries(), sevenBitBodies(root), headers);
-  // The message ends in CRLF; a single-part body that already does keeps its own.
-  const last = out[out.length - 1];
-  if (
-    !(
-      Buffer.isBuffer(last) &&
-      last.length >= 2 &&
-      last[last.length - 2] === 13 &&
-      last[last.length - 1] === 10
-    )
-  ) {
-    out.push(CRLF);
-  }
-  return out;
+  return out.end();
 }
 
-/** Rendered bytes, or the pieces of one body to encode as base64. */
-type Ready = Buffer | readonly Uint8Array[];
+/** Rendered text or bytes, or the pieces of one body to encode as base64. */
+type Ready = string | Buffer | readonly Uint8Array[];
 
 /**
  * The one output allocation: the exact size is known up front (base64 from
@@ -111,12 +123,17 @@ type Ready = Buffer | readonly Uint8Array[];
 function writeReady(list: readonly Ready[]): Buffer {
   let size = 0;
   for (const r of list) {
-    if (Buffer.isBuffer(r)) size += r.length;
+    if (typeof r === 'string') size += Buffer.byteLength(r, 'utf8');
+    else if (Buffer.isBuffer(r)) size += r.length;
     else size += base64Length(r.reduce((n, p) => n + p.length, 0));
   }
   const out = Buffer.allocUnsafe(size);
   let o = 0;
-  for (const r of list) o = Buffer.isBuffer(r) ? o + r.copy(out, o) : writeBase64Pieces(r, out, o);
+  for (const r of list) {
+    if (typeof r === 'string') o += out.write(r, o, 'utf8');
+    else if (Buffer.isBuffer(r)) o += r.copy(out, o);
+    else o = writeBase64Pieces(r, out, o);
+  }
   return out;
 }
 
@@ -124,7 +141,7 @@ function writeReady(list: readonly Ready[]): Buffer {
 export async function chunksToBuffer(chunks: readonly Chunk[]): Promise<Buffer> {
   const ready: Ready[] = [];
   for (const c of chunks) {
-    if (Buffer.isBuffer(c)) ready.push(c);
+    if (typeof c === 'string' || Buffer.isBuffer(c)) ready.push(c);
     else if (c.base64 instanceof Readable) {
       const pieces: Uint8Array[] = [];
       for await (const b of readChunks(c.base64))
@@ -139,7 +156,7 @@ export async function chunksToBuffer(chunks: readonly Chunk[]): Promise<Buffer> 
 export function chunksToBufferSync(chunks: readonly Chunk[]): Buffer {
   return writeReady(
     chunks.map((c) => {
-      if (Buffer.isBuffer(c)) return c;
+      if (typeof c === 'string' || Buffer.isBuffer(c)) return c;
       if (c.base64 instanceof Readable) throw new Error('chunksToBufferSync: a streamed body');
       return [c.base64];
     }),
@@ -148,7 +165,7 @@ export function chunksToBufferSync(chunks: readonly Chunk[]): Buffer {
 
 /** True for a body read while the message is read. */
 export function isStreamed(c: Chunk): boolean {
-  return !Buffer.isBuffer(c) && c.base64 instanceof Readable;
+  return typeof c !== 'string' && !Buffer.isBuffer(c) && c.base64 instanceof Readable;
 }
 
 /**
@@ -158,14 +175,17 @@ export function isStreamed(c: Chunk): boolean {
  */
 export function encodeInMemory(chunks: readonly Chunk[]): Chunk[] {
   return chunks.map((c) =>
-    Buffer.isBuffer(c) || c.base64 instanceof Readable ? c : encodeBase64(c.base64),
+    typeof c === 'string' || Buffer.isBuffer(c) || c.base64 instanceof Readable
+      ? c
+      : encodeBase64(c.base64),
   );
 }
 
 /** Yields the bytes in order, streaming streamed bodies. */
 export async function* chunksToIterable(chunks: readonly Chunk[]): AsyncGenerator<Buffer> {
   for (const c of chunks) {
-    if (Buffer.isBuffer(c)) yield c;
+    if (typeof c === 'string') yield Buffer.from(c, 'utf8');
+    else if (Buffer.isBuffer(c)) yield c;
     else if (c.base64 instanceof Readable) yield* base64Stream(c.base64);
     else yield encodeBase64(c.base64);
   }
