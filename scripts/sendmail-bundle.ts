@@ -1,6 +1,6 @@
 /**
  * Finishing touches for the sendmail shim's program bundle
- * (tsup.sendmail.config.ts), both about its start-up on every mail:
+ * (tsup.sendmail.config.ts), all about its start-up on every mail:
  *
  * - ASCII only. One non-ASCII character makes V8 hold the whole 200 KB
  *   source as a two-byte string, which is slower to decode and to compile.
@@ -8,6 +8,10 @@
  *   alone, so their non-ASCII characters become `\uXXXX` escapes here (same
  *   meaning with and without the `u` flag). Anything non-ASCII left
  *   elsewhere fails the build instead of being guessed at.
+ * - Already wrapped in Node's CommonJS function wrapper, so the bin compiles
+ *   the file's text as it is (wrapping at run time copies the whole source
+ *   once more). Run directly with `node`, the file throws instead of silently
+ *   doing nothing.
  * - A build stamp: the last line carries the bundle's SHA-256, so the code
  *   cache (src/cli/sendmail/code-cache.ts) is keyed on the exact bytes.
  */
@@ -68,19 +72,31 @@ function isAscii(s: string): boolean {
   return !/[^\x00-\x7f]/.test(s);
 }
 
+/**
+ * `code` as one function expression taking Node's five CommonJS bindings;
+ * the script's completion value is that function. `this` is the global
+ * object only when the bin compiles it as a script; under `require()` it is
+ * `module.exports`, and the guard throws.
+ */
+export function commonJsWrapped(code: string): string {
+  return `if(this!==globalThis)throw new Error("mailhygiene-sendmail: run the bin (dist/cli/sendmail.cjs), not this file");
+(function (exports, require, module, __filename, __dirname) {${code}
+})`;
+}
+
 /** `code` with its build stamp as the last line. */
 export function withBuildStamp(code: string): string {
   const body = code.endsWith('\n') ? code : `${code}\n`;
   return `${body}${STAMP_PREFIX}${createHash('sha256').update(body).digest('hex')}\n`;
 }
 
-/** tsup plugin: ASCII-only and stamped output for the chunks whose path ends with `suffix`. */
+/** tsup plugin: ASCII-only, wrapped and stamped output for the chunks whose path ends with `suffix`. */
 export function sendmailBundlePlugin(suffix: string) {
   return {
     name: 'mailhygiene-sendmail-bundle',
     renderChunk(code: string, chunk: { path: string }) {
       if (!chunk.path.endsWith(suffix)) return undefined;
-      return { code: withBuildStamp(asciiOnly(code, chunk.path)) };
+      return { code: withBuildStamp(commonJsWrapped(asciiOnly(code, chunk.path))) };
     },
   };
 }

@@ -24,11 +24,11 @@ const bundle = readBundle(path);
 const { identity } = bundle;
 const location = identity === undefined ? undefined : codeCacheLocation(path, process.env);
 const cachedData = location && identity && readCodeCache(location.file, identity);
-// Node's CommonJS wrapper: the bundle gets the same five bindings as under require().
-const script = new Script(
-  `(function (exports, require, module, __filename, __dirname) {${bundle.source.toString()}\n})`,
-  { filename: path, ...(cachedData ? { cachedData } : {}) },
-);
+// The bundle is Node's CommonJS wrapper function already (scripts/sendmail-bundle.ts).
+const script = new Script(bundle.source.toString(), {
+  filename: path,
+  ...(cachedData ? { cachedData } : {}),
+});
 if (location && identity && (!cachedData || script.cachedDataRejected)) {
   // After the run, so the cache also holds every function it compiled lazily; only after a
   // success, so a usage or config error does not leave a cache of almost nothing behind.
@@ -36,6 +36,7 @@ if (location && identity && (!cachedData || script.cachedDataRejected)) {
     if (code === 0) writeCodeCache(location, identity, script.createCachedData());
   });
 }
+const main = script.runInThisContext() as (...bindings: unknown[]) => void;
 const mod = { exports: {} };
-// Same directory as the bundle, so this require resolves its externals the same way.
-script.runInThisContext()(mod.exports, require, mod, path, __dirname);
+// The same five bindings as under require(); this require resolves from the same directory.
+main.call(mod.exports, mod.exports, require, mod, path, __dirname);

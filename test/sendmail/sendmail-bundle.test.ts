@@ -7,8 +7,14 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runInThisContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { asciiOnly, STAMP_PREFIX, withBuildStamp } from '../../scripts/sendmail-bundle.js';
+import {
+  asciiOnly,
+  commonJsWrapped,
+  STAMP_PREFIX,
+  withBuildStamp,
+} from '../../scripts/sendmail-bundle.js';
 import { readBundle } from '../../src/cli/sendmail/code-cache.js';
 
 /** The value of a JavaScript expression given as source text. */
@@ -72,6 +78,41 @@ describe('asciiOnly', () => {
 
   it('refuses an escaped non-ASCII character in a regex (its escape would change meaning)', () => {
     expect(() => asciiOnly('const r = /\\é/;')).toThrow(/escaped non-ASCII/);
+  });
+});
+
+describe('commonJsWrapped', () => {
+  const code =
+    '"use strict";module.exports.seen = [typeof exports, typeof require, __filename, __dirname, this === module.exports];';
+
+  it('compiles as a script to the CommonJS wrapper function (strict inside)', () => {
+    const fn = runInThisContext(commonJsWrapped(code)) as (...a: unknown[]) => void;
+    const mod = { exports: {} as Record<string, unknown> };
+    fn.call(mod.exports, mod.exports, () => {}, mod, '/x/main.cjs', '/x');
+    expect(mod.exports['seen']).toEqual(['object', 'function', '/x/main.cjs', '/x', true]);
+    expect(() =>
+      (
+        runInThisContext(commonJsWrapped('"use strict";undeclaredName = 1;')) as (
+          ...a: unknown[]
+        ) => void
+      )(),
+    ).toThrow(ReferenceError); // "use strict" stays the body's directive: no implicit global
+  });
+
+  it('throws when loaded as a module instead of through the bin', () => {
+    // What Node's require() does with the file: its text inside Node's own wrapper.
+    const asModule = new Function(
+      'exports',
+      'require',
+      'module',
+      '__filename',
+      '__dirname',
+      commonJsWrapped(code),
+    );
+    const mod = { exports: {} };
+    expect(() => asModule.call(mod.exports, mod.exports, () => {}, mod, 'f', 'd')).toThrow(
+      /run the bin/,
+    );
   });
 });
 

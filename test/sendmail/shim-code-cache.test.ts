@@ -58,6 +58,16 @@ describe('mailhygiene-sendmail with its V8 code cache', () => {
     expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 
+  it('refuses to run when the program file is started directly', async () => {
+    const s = await sandbox();
+    const r = await runShim(join(dirname(bin), 'sendmail-main.cjs'), ['-t', '-i'], MAIL, {
+      MAILHYGIENE_CONFIG: s.configPath,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('run the bin');
+    expect(await s.files(s.outbox)).toEqual([]);
+  });
+
   it('writes the cache after the first success, then uses it; the message is the same each time', async () => {
     const dir = join((await sandbox()).dir, 'cache');
     const uncached = await send('off');
@@ -99,7 +109,7 @@ describe('mailhygiene-sendmail with its V8 code cache', () => {
     // Bytes flipped inside V8's payload (past its own header): V8 would crash on them.
     const flipped = Buffer.from(good);
     for (let i = good.length >> 1; i < flipped.length; i += 997) flipped[i]! ^= 0x5a;
-    const foreign = Buffer.concat([Buffer.from('mailhygiene-v8-cache 1\nother\n'), good]);
+    const foreign = Buffer.concat([Buffer.from('mailhygiene-v8-cache 2\nother\n'), good]);
     for (const bad of [flipped, good.subarray(0, good.length >> 1), foreign, Buffer.alloc(0)]) {
       writeFileSync(path, bad, { mode: 0o600 });
       expect(await send(dir)).toEqual(reference);

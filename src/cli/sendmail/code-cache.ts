@@ -45,8 +45,8 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 
-/** Bump when the file layout or the way the bin wraps the source changes. */
-const FORMAT = 'mailhygiene-v8-cache 1';
+/** Bump when the file layout or the way the bin compiles the bundle changes. */
+const FORMAT = 'mailhygiene-v8-cache 2';
 
 /** Where the cache of one bundle lives. */
 export interface CodeCacheLocation {

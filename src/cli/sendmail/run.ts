@@ -10,7 +10,7 @@ import { TransportError } from '../../transport/error.js';
 import type { SendResult, Transport } from '../../transport/types.js';
 import type { Envelope, Finding } from '../../types.js';
 import { ConfigError, loadConfig, type SendmailConfig } from './config.js';
-import { type DeadLetterRecord, writeDeadLetter } from './dead-letter.js';
+import type { DeadLetterRecord } from './dead-letter.js';
 import {
   chooseSender,
   mergeRecipients,
@@ -157,6 +157,8 @@ async function fail(ctx: Context, f: Failure): Promise<number> {
   };
   let deadLetter: string;
   try {
+    // Loaded only for a failure: a message that is sent never needs fs/promises for it.
+    const { writeDeadLetter } = await import('./dead-letter.js');
     deadLetter = await writeDeadLetter(ctx.config.deadLetterDir, f.raw, record);
   } catch (e) {
     // Nothing on disk: tell the caller to keep the message and retry (sendmail's EX_TEMPFAIL).
