@@ -47,8 +47,14 @@ const htmlOnly = rule('html-only', 'warning', 'E', ['raw'], (ctx) => {
   );
 });
 
+/** Charsets in which "<" can only be the octet 0x3C (as decodeCharset reads them). */
+const LT_IS_3C = new Set(['us-ascii', 'ascii', 'utf-8', 'utf8']);
+
 const htmlWithoutMime = rule('html-without-mime', 'error', 'E', ['raw'], (ctx) => {
   for (const part of bodyLeaves(ctx, 'text/plain')) {
+    // No "<" octet, no tag: the text need not be decoded to know.
+    const charset = (part.contentType?.params.get('charset') ?? 'us-ascii').trim().toLowerCase();
+    if (LT_IS_3C.has(charset) && decodedBody(ctx.msg, part).indexOf(0x3c) === -1) continue;
     const sample = text(ctx, part).slice(0, 65536);
     if (HTML_MARKUP.test(sample)) {
       ctx.report(
