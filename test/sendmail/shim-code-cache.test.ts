@@ -41,6 +41,12 @@ async function send(cacheDir: string) {
     MAILHYGIENE_CACHE_DIR: cacheDir,
   });
   const files = await s.files(s.outbox);
+  // Exactly the published pair: the process ended after the transport's clean-up, not during it.
+  expect(
+    readdirSync(s.outbox)
+      .map((n) => n.replace(/^.*\./, ''))
+      .sort(),
+  ).toEqual(['eml', 'json']);
   return { code: r.code, stderr: r.stderr, eml: files.map((f) => f.eml.toString('latin1')) };
 }
 
