@@ -65,6 +65,8 @@ interface FieldViews {
   decoded?: string;
 }
 
+const NONE: readonly HeaderField[] = Object.freeze([]);
+
 export class LintContext {
   readonly findings: Finding[] = [];
   readonly now: Date;
@@ -73,6 +75,7 @@ export class LintContext {
   private fieldViews = new Map<HeaderField, FieldViews>();
   private allFieldsCache: ReadonlyArray<readonly [HeaderField, MimePart]> | undefined;
   private textCache = new Map<MimePart, DecodedText>();
+  private byKey: Map<string, HeaderField[]> | undefined;
 
   constructor(
     readonly msg: ParsedMessage,
@@ -91,15 +94,22 @@ export class LintContext {
     this.findings.push(f);
   }
 
-  /** Top-level header fields named `name` (case-insensitive). */
-  headers(name: string): HeaderField[] {
-    const key = name.toLowerCase();
-    return this.msg.root.headers.filter((h) => h.key === key);
+  /** Top-level header fields named `name` (case-insensitive). Shared: do not modify. */
+  headers(name: string): readonly HeaderField[] {
+    if (!this.byKey) {
+      // One index for the many lookups of a run (rules ask for From, To, … repeatedly).
+      this.byKey = new Map();
+      for (const h of this.msg.root.headers) {
+        const list = this.byKey.get(h.key);
+        if (list) list.push(h);
+        else this.byKey.set(h.key, [h]);
+      }
+    }
+    return this.byKey.get(name.toLowerCase()) ?? NONE;
   }
 
   first(name: string): HeaderField | undefined {
-    const key = name.toLowerCase();
-    return this.msg.root.headers.find((h) => h.key === key);
+    return this.headers(name)[0];
   }
 
   private views(field: HeaderField): FieldViews {
