@@ -191,12 +191,14 @@ export function parseAddrSpec(
       'SMTPUTF8_REQUIRED',
     );
   }
-  if (Buffer.byteLength(localOnWire) > 64)
+  // The domain is ASCII (A-labels), so only a UTF-8 local part makes octets differ from length.
+  if ((utf8 ? Buffer.byteLength(localOnWire) : localOnWire.length) > 64)
     fail(field, spec, 'the local part is longer than 64 octets');
   const d = toAsciiDomain(domainIn);
   if (!d.ok) fail(field, spec, d.reason);
   const address = `${localOnWire}@${d.ascii}`;
-  if (Buffer.byteLength(address) > 254) fail(field, spec, 'longer than 254 octets');
+  if ((utf8 ? Buffer.byteLength(address) : address.length) > 254)
+    fail(field, spec, 'longer than 254 octets');
   if (
     !localOnWire.startsWith('"') &&
     (!EMAIL_TLD.test(d.ascii.slice(d.ascii.lastIndexOf('.') + 1)) ||
