@@ -61,4 +61,14 @@ describe('decodeQuotedPrintableChecked', () => {
       { numRuns: 3000 },
     );
   });
+
+  it('bodies decoded one after another never share bytes (they are cut from one slab)', () => {
+    const kept: Array<[Buffer, string]> = [];
+    for (let i = 0; i < 400; i++) {
+      const text = `${String(i).padStart(4, '0')}:${'x'.repeat((i * 37) % 3000)}=C3=A4`;
+      const decoded = qp(text).bytes;
+      kept.push([decoded, Buffer.from(text.replace('=C3=A4', 'ä'), 'utf8').toString('hex')]);
+    }
+    for (const [decoded, hex] of kept) expect(decoded.toString('hex')).toBe(hex);
+  });
 });
