@@ -144,6 +144,12 @@ describe('htmlToText: elements', () => {
     );
   });
 
+  it('trims <pre> blanks left on a line when the next word wraps (found by the property below)', () => {
+    expect(htmlToText('<pre> <a href="https://example.com/x">', { wordwrap: 20 })).toBe(
+      '<https://example.com/x>\n',
+    );
+  });
+
   it('prefixes blockquotes with > and keeps > on blank lines inside', () => {
     expect(
       htmlToText('<p>Sie schrieben:</p><blockquote><p>eins</p><p>zwei</p></blockquote>ende'),

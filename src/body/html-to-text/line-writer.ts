@@ -95,11 +95,13 @@ export class LineWriter {
     let sep = !this.lineHasContent ? '' : this.cellSeparator ? ' | ' : spaceBefore ? ' ' : '';
     this.cellSeparator = false;
     this.lineHasContent = true;
-    this.mayEndBlank = false;
+    // The line may still end blank (<pre> spaces) if `t` wraps to the next
+    // line: the flag is cleared only once `t` lands on it.
     for (;;) {
       const room = this.width - this.line.length - sep.length;
       if (t.length <= room) {
         this.put(sep, t);
+        this.mayEndBlank = false;
         return;
       }
       // Break at the last space that still fits.
@@ -123,6 +125,7 @@ export class LineWriter {
         const end = t.indexOf(' ');
         if (end < 0) {
           this.put(sep, t);
+          this.mayEndBlank = false;
           return;
         }
         this.put(sep, t.slice(0, end));
