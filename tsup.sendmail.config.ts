@@ -5,8 +5,8 @@ import { sendmailBundlePlugin } from './scripts/sendmail-bundle.js';
  * The `mailhygiene-sendmail` bin: `dist/cli/sendmail.cjs`, a small loader,
  * and `dist/cli/sendmail-main.cjs`, the program it runs through a V8 code
  * cache (src/cli/sendmail.ts). The program is one file: it starts for every
- * PHP mail, so our code and the small `validator/lib/isEmail` are bundled (no
- * module resolution at start-up); iconv-lite and htmlparser2 stay external
+ * PHP mail, so all our code is bundled (no module resolution at start-up);
+ * iconv-lite and htmlparser2 stay external
  * and are loaded only when a message needs them; nodemailer is imported
  * through a variable specifier by smtpTransport and is never bundled.
  *
@@ -38,7 +38,6 @@ export default defineConfig({
   dts: false,
   minifyWhitespace: true,
   minifySyntax: true,
-  noExternal: ['validator'],
   external: ['iconv-lite', 'htmlparser2', 'nodemailer', 'zod'],
   plugins: [sendmailBundlePlugin('sendmail-main.cjs')],
   esbuildOptions(options) {
