@@ -98,6 +98,8 @@ function topIndexOf(s: string, ch: string): number {
 }
 
 function stripComments(s: string): string {
+  // Without "(" there is no comment and every character is kept.
+  if (!s.includes('(')) return s;
   let out = '';
   let depth = 0;
   let quoted = false;
