@@ -2,14 +2,15 @@
  * `npm run bench`: every benchmark scenario, in order, as one markdown report
  * on stdout (paste into BENCHMARKS.md) — compose (contact form, newsletter,
  * newsletter with generated text), the 20 MiB attachment (throughput, peak
- * RSS per child process, output checks), lint on three sizes, and HTML → text.
+ * RSS per child process, output checks), lint on three sizes, HTML → text and
+ * the sendmail shim's cold start (with CPU time from `perf stat` where perf works).
  * `npm run bench:smoke` sets BENCH_SMOKE=1: tiny rounds, no thresholds — it
  * proves the benchmarks still run, not how fast anything is.
  *
  *   node --import tsx bench/run-all.ts            # full run, < 5 minutes
  *   BENCH_SMOKE=1 node --import tsx bench/run-all.ts
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runAddressBench } from './address.bench.js';
 import { runAttachmentBench } from './attachment.bench.js';
@@ -48,6 +49,24 @@ async function main(): Promise<void> {
     execFileSync(process.execPath, ['--import', 'tsx', `${here}html-to-text.bench.ts`], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
+  // The shim's cold start: its own script too (it builds the bundle into .tmp/ itself).
+  const smoke = process.env['BENCH_SMOKE'] === '1';
+  const perfWorks =
+    spawnSync('perf', ['stat', '-x,', '-e', 'task-clock', '--', 'true'], { stdio: 'ignore' })
+      .status === 0;
+  out.push(
+    '#### sendmail shim cold start (bench/shim-startup.ts)',
+    '',
+    execFileSync(process.execPath, ['--import', 'tsx', `${here}shim-startup.ts`], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        ...(smoke ? { ROUNDS: '2', WARMUP: '1' } : {}),
+        ...(perfWorks ? { CPU: '1' } : {}),
+      },
     }),
   );
   out.push(
