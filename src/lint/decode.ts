@@ -40,7 +40,7 @@ export function headerText(binary: string): string {
 }
 
 /** Value of a hex digit (either case), -1 for anything else. */
-export const HEX_VALUE = (() => {
+const HEX_VALUE = (() => {
   const t = new Int8Array(256).fill(-1);
   for (let i = 0; i < 16; i++) {
     t['0123456789abcdef'.charCodeAt(i)] = i;
@@ -117,42 +117,6 @@ export function decodeQuotedPrintableChecked(input: Uint8Array): QuotedPrintable
   return { bytes: outBuf.subarray(0, o), wellFormed };
 }
 
-/**
- * The first `max` octets of {@link decodeQuotedPrintable}(input) (fewer when
- * the whole body decodes to fewer), decoding only that far. The same steps as
- * decodeQuotedPrintableChecked without its well-formedness bookkeeping; a
- * loop of its own (running that decoder on the input up to a line end past
- * `max` measured slower in the self-check). Property-tested against it.
- */
-export function decodeQuotedPrintableHead(input: Uint8Array, max: number): Buffer {
-  const b = input;
-  const n = b.length;
-  const out = Buffer.allocUnsafe(Math.min(max, n));
-  const limit = out.length;
-  let o = 0;
-  for (let i = 0; i < n && o < limit; i++) {
-    const c = b[i]!;
-    if (c !== 0x3d) {
-      out[o++] = c;
-      continue;
-    }
-    let j = i + 1;
-    while (j < n && (b[j] === 0x20 || b[j] === 0x09)) j++;
-    if (j < n && (b[j] === 0x0d || b[j] === 0x0a)) {
-      i = b[j] === 0x0d && j + 1 < n && b[j + 1] === 0x0a ? j + 1 : j;
-      continue;
-    }
-    if (j >= n) break;
-    const hi = i + 1 < n ? HEX_VALUE[b[i + 1]!]! : -1;
-    const lo = i + 2 < n ? HEX_VALUE[b[i + 2]!]! : -1;
-    if (hi >= 0 && lo >= 0) {
-      out[o++] = (hi << 4) | lo;
-      i += 2;
-    } else out[o++] = 0x3d;
-  }
-  return out.subarray(0, o);
-}
-
 /*
  * Decoded bodies up to 32 KiB are carved out of 64 KiB slabs, as
  * Buffer.allocUnsafe does below 4 KiB: a typical text part then costs no
@@ -200,12 +164,12 @@ function copyLiteralRun(b: Uint8Array, i: number, out: Uint8Array, o: number): n
 }
 
 /** The line content [start, end) ends in SP or TAB. */
-export function endsInWsp(b: Uint8Array, start: number, end: number): boolean {
+function endsInWsp(b: Uint8Array, start: number, end: number): boolean {
   return end > start && (b[end - 1] === 0x20 || b[end - 1] === 0x09);
 }
 
 /** The "=" at `i` ends its line (soft break) or starts =XX with upper-case hex. */
-export function isWellFormedEquals(b: Uint8Array, i: number): boolean {
+function isWellFormedEquals(b: Uint8Array, i: number): boolean {
   const n = b.length;
   if (i + 1 === n || b[i + 1] === 0x0a) return true;
   if (i + 2 >= n) return false;

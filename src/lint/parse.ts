@@ -6,18 +6,15 @@
  * lazy helpers on {@link ParsedMessage}), so rules judge the exact bytes and
  * `repair()` can rebuild from the same structure.
  */
-import { isAscii, isUtf8 } from 'node:buffer';
 import {
   decodeCharset,
   decodeQuotedPrintableChecked,
-  decodeQuotedPrintableHead,
   decodeTransfer,
   headerText,
   latin1,
   type QuotedPrintableDecoded,
 } from './decode.js';
 import { type ContentType, parseContentType } from './mime-params.js';
-import { type QuotedPrintableScan, scanQuotedPrintable } from './qp-scan.js';
 
 export type LineEnding = 'crlf' | 'lf' | 'mixed' | 'none';
 
@@ -449,53 +446,12 @@ export function decodedBody(msg: ParsedMessage, part: MimePart): Buffer {
 
 /**
  * A quoted-printable part whose escapes and line ends are well-formed (see
- * {@link QuotedPrintableDecoded.wellFormed}); known from decoding or scanning the body.
+ * {@link QuotedPrintableDecoded.wellFormed}); decodes the body if not done yet.
  */
 export function isWellFormedQuotedPrintable(msg: ParsedMessage, part: MimePart): boolean {
   if (part.cte !== 'quoted-printable') return false;
-  if (decodedCache.has(part)) return wellFormedQp.has(part);
-  return qpScan(msg, part).wellFormed;
-}
-
-const scanCache = new WeakMap<MimePart, QuotedPrintableScan>();
-function qpScan(msg: ParsedMessage, part: MimePart): QuotedPrintableScan {
-  let s = scanCache.get(part);
-  if (!s) {
-    s = scanQuotedPrintable(bodyBytes(msg, part));
-    scanCache.set(part, s);
-  }
-  return s;
-}
-
-/** What rules ask of a decoded body without needing its octets. */
-export interface BodyFacts {
-  /** No octet ≥ 0x80. */
-  ascii: boolean;
-  /** Strict UTF-8. */
-  utf8: boolean;
-}
-
-/**
- * Facts about the decoded body. A quoted-printable body not decoded yet is
- * scanned instead (no decoded copy); anything else is decoded and inspected.
- */
-export function bodyFacts(msg: ParsedMessage, part: MimePart): BodyFacts {
-  if (part.cte === 'quoted-printable' && !decodedCache.has(part)) return qpScan(msg, part);
-  return decodedFacts(msg, part);
-}
-
-/** {@link bodyFacts} taken from the decoded body (decoding it if not done yet). */
-export function decodedFacts(msg: ParsedMessage, part: MimePart): BodyFacts {
-  const body = decodedBody(msg, part);
-  return { ascii: isAscii(body), utf8: isUtf8(body) };
-}
-
-/** The first `max` octets of the decoded body; a quoted-printable body not decoded yet is decoded only that far. */
-export function decodedHead(msg: ParsedMessage, part: MimePart, max: number): Buffer {
-  if (part.cte === 'quoted-printable' && !decodedCache.has(part))
-    return decodeQuotedPrintableHead(bodyBytes(msg, part), max);
-  const body = decodedBody(msg, part);
-  return body.subarray(0, Math.min(max, body.length));
+  decodedBody(msg, part);
+  return wellFormedQp.has(part);
 }
 
 /** The body as text in its declared charset (default us-ascii, decoded as Latin-1 when invalid). */

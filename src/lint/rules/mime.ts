@@ -1,14 +1,11 @@
 /** E. MIME structure, charsets and transfer encodings. */
 import { isAscii } from 'node:buffer';
 import { type LintContext, type Rule, rule } from '../context.js';
-import { isKnownCharset } from '../decode.js';
+import { isKnownCharset, isValidUtf8 } from '../decode.js';
 import type { ParamProblem } from '../mime-params.js';
 import {
   bodyBytes,
-  bodyFacts,
   decodedBody,
-  decodedFacts,
-  decodedHead,
   isWellFormedQuotedPrintable,
   lineOf,
   type MimePart,
@@ -86,25 +83,12 @@ const missingCharset = rule('missing-charset', 'warning', 'E', ['raw'], (ctx) =>
   }
 });
 
-/** Encoded size above which charset-mismatch scans an HTML body instead of decoding it. */
-const SCAN_HTML_ABOVE = 16 * 1024;
-
 const charsetMismatch = rule('charset-mismatch', 'error', 'E', ['raw'], (ctx) => {
   for (const part of ctx.leaves()) {
     const cs = part.contentType?.params.get('charset')?.toLowerCase();
     if (!isText(part) || !cs) continue;
-    // Only verdicts (and the head of HTML) are needed here. With a rule list (the self-check),
-    // a large quoted-printable HTML body is scanned, not decoded: no self-check rule needs its
-    // octets. Otherwise the text rules decode every text body anyway, and so does
-    // html-without-mime a text/plain body holding "<"; and a body not much larger than the
-    // 4 KiB head decodes faster whole than scanned plus head-decoded (all measured).
-    const facts =
-      ctx.options.rules !== undefined &&
-      part.mediaType === 'text/html' &&
-      part.bodyEnd - part.bodyStart > SCAN_HTML_ABOVE
-        ? bodyFacts(ctx.msg, part)
-        : decodedFacts(ctx.msg, part);
-    if ((cs === 'us-ascii' || cs === 'ascii') && !facts.ascii) {
+    const body = decodedBody(ctx.msg, part);
+    if ((cs === 'us-ascii' || cs === 'ascii') && !isAscii(body)) {
       ctx.report(
         charsetMismatch,
         'charset=us-ascii is declared but the content has 8-bit octets. Declare the real charset (utf-8 when the bytes are valid UTF-8).',
@@ -112,9 +96,9 @@ const charsetMismatch = rule('charset-mismatch', 'error', 'E', ['raw'], (ctx) =>
       );
     } else if (
       (cs === 'utf-8' || cs === 'utf8') &&
-      !facts.ascii &&
+      !isAscii(body) &&
       // The verdict of decoding as UTF-8, without decoding into a string.
-      !facts.utf8
+      !isValidUtf8(body)
     ) {
       ctx.report(
         charsetMismatch,
@@ -123,7 +107,7 @@ const charsetMismatch = rule('charset-mismatch', 'error', 'E', ['raw'], (ctx) =>
       );
     }
     if (part.mediaType === 'text/html') {
-      const head = decodedHead(ctx.msg, part, 4096).toString('latin1');
+      const head = body.toString('latin1', 0, Math.min(body.length, 4096));
       const meta = /<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_:.-]+)/i
         .exec(head)?.[1]
         ?.toLowerCase();
