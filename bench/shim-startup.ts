@@ -34,6 +34,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { sendmailBuildArgs } from '../scripts/sendmail-build-command.js';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const ROUNDS = Number(process.env['ROUNDS'] ?? 40);
@@ -70,18 +71,7 @@ interface Case {
 
 function build(): string {
   const outDir = join(REPO, '.tmp', 'bench-shim');
-  execFileSync(
-    process.execPath,
-    [
-      join(REPO, 'node_modules/tsup/dist/cli-default.js'),
-      '--config',
-      'tsup.sendmail.config.ts',
-      '--out-dir',
-      outDir,
-      '--silent',
-    ],
-    { cwd: REPO, stdio: 'inherit' },
-  );
+  execFileSync(process.execPath, sendmailBuildArgs(REPO, outDir), { cwd: REPO, stdio: 'inherit' });
   return join(outDir, 'cli/sendmail.cjs');
 }
 

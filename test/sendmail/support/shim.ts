@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { sendmailBuildArgs } from '../../../scripts/sendmail-build-command.js';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -25,18 +26,7 @@ export function buildShim(): Promise<string> {
   built ??= (async () => {
     const outDir = join(REPO, '.tmp', `sendmail-bundle-${process.pid}-${randomUUID().slice(0, 8)}`);
     created.push(outDir);
-    await promisify(execFile)(
-      process.execPath,
-      [
-        join(REPO, 'node_modules/tsup/dist/cli-default.js'),
-        '--config',
-        'tsup.sendmail.config.ts',
-        '--out-dir',
-        outDir,
-        '--silent',
-      ],
-      { cwd: REPO },
-    );
+    await promisify(execFile)(process.execPath, sendmailBuildArgs(REPO, outDir), { cwd: REPO });
     const bin = join(outDir, 'cli/sendmail.cjs');
     if (!existsSync(bin)) throw new Error(`tsup did not write ${bin}`);
     return bin;
