@@ -3,9 +3,9 @@
  * message with HTML, an attachment and a German subject, and writes it with
  * the embedded default transport into ./outbox (no mail server needed).
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createMailer, fileTransport, lint } from '../src/index.js';
+import { createMailer, type FileTransportRecord, fileTransport, lint } from '../src/index.js';
 
 const dir = process.env['OUTBOX'] ?? './outbox';
 const mailer = createMailer({
@@ -27,7 +27,8 @@ const result = await mailer.send({
   autoSubmitted: 'auto-generated',
 });
 
-const id = result.messageId.slice(1, -1).replace(/[^A-Za-z0-9._@+-]/g, '_');
+// Each message is `<id>.eml` plus a `<id>.json` record naming its Message-ID and envelope.
+const id = await idOf(result.messageId);
 const raw = await readFile(join(dir, `${id}.eml`));
 const report = lint(raw, { envelope: result.envelope });
 console.log(`wrote ${join(dir, `${id}.eml`)} (${raw.length} bytes)`);
@@ -36,3 +37,13 @@ console.log(
 );
 console.log(`lint: ${report.errors} errors, ${report.warnings} warnings`);
 await mailer.close();
+
+/** The file transport's id for a Message-ID, found through the `.json` records it writes. */
+async function idOf(messageId: string): Promise<string> {
+  for (const f of await readdir(dir)) {
+    if (!f.endsWith('.json')) continue;
+    const record = JSON.parse(await readFile(join(dir, f), 'utf8')) as FileTransportRecord;
+    if (record.messageId === messageId) return record.id;
+  }
+  throw new Error(`no record of ${messageId} in ${dir}`);
+}

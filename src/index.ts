@@ -54,6 +54,7 @@ export {
 } from './schema.js';
 export type {
   FileTransportOptions,
+  FileTransportRecord,
   MemoryTransport,
   NodemailerLikeTransporter,
   NodemailerTransportOptions,

@@ -84,6 +84,10 @@ describe('fileTransport', () => {
     expect(fileIdFor('<../../etc/passwd@x>')).toBe('_.._etc_passwd@x');
     expect(fileIdFor('<a/b\\c d@example.com>')).toBe('a_b_c_d@example.com');
     expect(fileIdFor('<.hidden@x>')).toBe('hidden@x');
+    // Random Message-IDs may start with '-': never a file name that reads as an option.
+    expect(fileIdFor('<-R8BsrUY6vYl36lRanzKuA@example.com>')).toBe(
+      'R8BsrUY6vYl36lRanzKuA@example.com',
+    );
     expect(fileIdFor(undefined)).toMatch(/^[0-9a-f]{24}$/);
     expect(fileIdFor('<>')).toMatch(/^[0-9a-f]{24}$/);
   });
