@@ -6,7 +6,9 @@ export default defineConfig([
     entry: { index: 'src/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    sourcemap: true,
+    // No source maps in the package: dist is not minified (stack traces read as they
+    // are), and maps that embed src/ doubled the unpacked size (CHANGELOG 0.1.x).
+    sourcemap: false,
     clean: true,
     target: 'node20',
     // ESM: the lazily imported HTML → text converter gets its own chunk, so

@@ -35,7 +35,7 @@ Checks the DNS side of your sending setup: HELO, PTR/FCrDNS, MX, SPF, DKIM, DMAR
   --json                   print the report as JSON
   -h, --help               show this help
 
-Exit status: 0 all checks pass, 1 warnings, 2 failures, 64 usage error.
+Exit status: 0 all checks pass, 1 warnings, 2 failures, 64 usage error, 66 unreadable --dkim-key file.
 `;
 
 /** Whether to colour output: only on a TTY, and never when NO_COLOR is set (https://no-color.org). */

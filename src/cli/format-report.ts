@@ -1,4 +1,5 @@
 /** Human output of lint reports: grouped by severity, rule id, location, hint. */
+import { plural } from '../lint/plural.js';
 import type { Finding, LintReport, Severity } from '../types.js';
 
 const COLOURS: Record<Severity | 'dim' | 'bold', [string, string]> = {
@@ -10,10 +11,6 @@ const COLOURS: Record<Severity | 'dim' | 'bold', [string, string]> = {
 };
 
 const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', info: 'Info' };
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /**
  * Formats one file's report for a terminal or a log.

@@ -41,20 +41,29 @@ export const EX = {
 /**
  * Reads a message from `file` (`-` is stdin). Resolves to the bytes, or to
  * EX.NOINPUT after telling the user why (`mailhygiene <command>: cannot read …`).
+ * Empty input is no input, not a message: a forgotten file name (`lint` then
+ * reads an empty stdin in CI) must not be reported as a message without From.
  */
 export async function readInput(
   file: string,
   io: CliIo,
   command: string,
 ): Promise<Buffer | number> {
+  let raw: Buffer;
   try {
-    return file === '-' ? await readAll(io.stdin) : await readFile(file);
+    raw = file === '-' ? await readAll(io.stdin) : await readFile(file);
   } catch (e) {
     io.stderr.write(
       `mailhygiene ${command}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
     );
     return EX.NOINPUT;
   }
+  if (raw.length === 0) {
+    const what = file === '-' ? 'standard input' : file;
+    io.stderr.write(`mailhygiene ${command}: no input: ${what} is empty (give a message file)\n`);
+    return EX.NOINPUT;
+  }
+  return raw;
 }
 
 /**

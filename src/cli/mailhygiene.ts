@@ -1,89 +1,20 @@
 #!/usr/bin/env node
 /**
- * `mailhygiene` — operator CLI: `lint` (here), `repair` and `doctor` (their
- * own modules). Subcommands are loaded on demand so `lint` starts fast.
+ * The `mailhygiene` bin: always runs the CLI (./main.ts). It must not ask
+ * whether it is the main module by comparing `import.meta.url` with
+ * `process.argv[1]`: through npm's bin link (npx, npm scripts, `npm i -g`)
+ * argv[1] is the symlink, the comparison fails and the bin did nothing, with
+ * exit 0. Like `mailhygiene-sendmail`, this file is only ever run, never imported.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type CliIo, EX, processIo } from './io.js';
+import { EX } from './io.js';
+import { main } from './main.js';
 
-export const HELP = `Usage: mailhygiene <command> [options]
-
-Commands:
-  lint [file…|-]     report hygiene problems in raw messages (exit 0 clean, 2 errors)
-  repair [file|-]    write a repaired message; changes on stderr (exit 65 when refused)
-  doctor             check the DNS/sending setup of a domain
-
-Options:
-  -h, --help         show help (also: mailhygiene <command> --help)
-  -v, --version      print the version
-`;
-
-type Command = (argv: string[], io: CliIo) => Promise<number>;
-
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  lint: async () => (await import('./lint-command.js')).runLintCommand,
-  repair: async () => (await import('./repair-command.js')).runRepairCommand,
-  doctor: async () => {
-    const { runDoctorCommand } = await import('./doctor-command.js');
-    // doctor-command has its own io shape (streams + isTTY); adapt ours to it.
-    return (argv, io) =>
-      runDoctorCommand(argv, {
-        stdout: io.stdout as NodeJS.WritableStream,
-        stderr: io.stderr as NodeJS.WritableStream,
-        env: io.env,
-        isTTY: io.stdout.isTTY === true,
-      });
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
   },
-};
-
-/** Reads the package version (works from src/cli and from the bundled dist/). */
-export function version(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'mailhygiene' && pkg.version) return pkg.version;
-    } catch {
-      // not here; look one level up
-    }
-    dir = dirname(dir);
-  }
-  return 'unknown';
-}
-
-/** Dispatches to a subcommand; resolves to the exit status. */
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const [cmd, ...rest] = argv;
-  if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
-    io.stdout.write(HELP);
-    return cmd === undefined ? EX.USAGE : EX.OK;
-  }
-  if (cmd === '-v' || cmd === '--version') {
-    io.stdout.write(`mailhygiene ${version()}\n`);
-    return EX.OK;
-  }
-  const load = COMMANDS[cmd];
-  if (!load) {
-    io.stderr.write(`mailhygiene: unknown command "${cmd}"\n\n${HELP}`);
-    return EX.USAGE;
-  }
-  return (await load())(rest, io);
-}
-
-const invoked = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
-if (invoked) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`mailhygiene: ${(e as Error).stack ?? String(e)}\n`);
-      process.exitCode = EX.SOFTWARE;
-    },
-  );
-}
+  (e: unknown) => {
+    process.stderr.write(`mailhygiene: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = EX.SOFTWARE;
+  },
+);

@@ -26,7 +26,7 @@ Options:
   -h, --help               show this help
 
 Exit status: 0 repaired (or nothing to do), 64 usage, 65 refused (reason on stderr),
-66 unreadable input.
+66 unreadable or empty input.
 `;
 
 /** Runs `repair`; resolves to the exit status. */
@@ -75,9 +75,9 @@ export async function runRepairCommand(argv: string[], io: CliIo): Promise<numbe
           `${JSON.stringify({ refused: { code: e.code, field: e.field, message: e.message } })}\n`,
         );
       } else {
-        io.stderr.write(
-          `mailhygiene repair: ${e.code}${e.field ? ` (${e.field})` : ''}: ${e.message}\n`,
-        );
+        // The message names the reason already ("repair refused (bare-cr-in-header): …");
+        // code and field are for programs, in --json.
+        io.stderr.write(`mailhygiene repair: ${e.message}\n`);
       }
       return EX.DATAERR;
     }

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatReport } from '../../src/cli/format-report.js';
@@ -9,8 +10,11 @@ const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'src/cli/mailhygiene.ts');
 const sample = (f: string) => join(ROOT, 'test/fixtures/samples', f);
 
-function run(args: string[], opts: { input?: string | Buffer; env?: Record<string, string> } = {}) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+function run(
+  args: string[],
+  opts: { input?: string | Buffer; env?: Record<string, string>; bin?: string } = {},
+) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', opts.bin ?? CLI, ...args], {
     cwd: ROOT,
     input: opts.input,
     env: { ...process.env, NO_COLOR: '', ...opts.env },
@@ -71,6 +75,106 @@ describe('mailhygiene lint', () => {
     expect(run(['--help']).stdout).toContain('Commands:');
     expect(run(['--version']).stdout).toMatch(/^mailhygiene \d+\.\d+\.\d+/);
     expect(run(['nope']).code).toBe(64);
+  });
+});
+
+describe('mailhygiene lint: the Date of a stored message', () => {
+  const findings = (r: { stdout: string }) =>
+    JSON.parse(r.stdout).files[0].findings as Array<{ rule: string; message: string }>;
+  const rulesOf = (r: { stdout: string }) => findings(r).map((f) => f.rule);
+  // good.eml is dated Sun, 29 Nov 2026 13:40:00 +0000.
+
+  it('is not judged by its age by default (a file written last week is not wrong)', () => {
+    const r = run(['lint', '--json', '--strict', sample('good.eml')]);
+    expect(r.code).toBe(0);
+    expect(rulesOf(r)).not.toContain('date-skew');
+  });
+  it('--now TIME judges it against TIME (RFC 3339 or RFC 5322, with a zone)', () => {
+    const late = run(['lint', '--json', '--now', '2026-12-04T13:40:00Z', sample('good.eml')]);
+    expect(late.code).toBe(0);
+    const skew = findings(late).find((f) => f.rule === 'date-skew');
+    expect(skew?.message).toContain('120 h in the past');
+    const sameDay = run(['lint', '--json', '--now', 'Sun, 29 Nov 2026 15:00:00 +0000', '-'], {
+      input: readFileSync(sample('good.eml')),
+    });
+    expect(rulesOf(sameDay)).not.toContain('date-skew');
+    const offset = run([
+      'lint',
+      '--json',
+      '--now',
+      '2026-11-29T10:40:00-05:00',
+      sample('good.eml'),
+    ]);
+    expect(rulesOf(offset)).not.toContain('date-skew');
+  });
+  it('--date-skew judges it against the current time', () => {
+    // Year 9999: in the future whatever day the test runs.
+    const raw = readFileSync(sample('good.eml'), 'latin1').replace(
+      'Date: Sun, 29 Nov 2026 13:40:00 +0000',
+      'Date: Fri, 31 Dec 9999 13:40:00 +0000',
+    );
+    const r = run(['lint', '--json', '--date-skew', '-'], { input: raw });
+    expect(findings(r).find((f) => f.rule === 'date-skew')?.message).toMatch(/in the future/);
+    expect(rulesOf(run(['lint', '--json', '-'], { input: raw }))).not.toContain('date-skew');
+  });
+  it('a time without a zone, an unreadable time, or --rule date-skew without a time is a usage error', () => {
+    for (const now of ['2026-11-29T14:00:00', 'yesterday', '2026-13-40T00:00:00Z']) {
+      const r = run(['lint', '--now', now, sample('good.eml')]);
+      expect(r.code, now).toBe(64);
+      expect(r.stderr).toContain('--now');
+    }
+    const r = run(['lint', '--rule', 'date-skew', sample('good.eml')]);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('--date-skew');
+    const ok = run([
+      'lint',
+      '--rule',
+      'date-skew',
+      '--now',
+      '2026-11-29T14:00:00Z',
+      sample('good.eml'),
+    ]);
+    expect(ok.code).toBe(0);
+  });
+});
+
+describe('mailhygiene lint: input and options it cannot use', () => {
+  it('an unknown --rule is a usage error naming it, not a clean report', () => {
+    const r = run(['lint', '--rule', 'no-such-rule', sample('bad.eml')]);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('unknown rule "no-such-rule"');
+    expect(r.stderr).toContain('docs/HYGIENE-RULES.md');
+    expect(r.stdout).toBe('');
+  });
+  it('empty standard input is no input (66), not a message without From', () => {
+    const r = run(['lint'], { input: '' });
+    expect(r.code).toBe(66);
+    expect(r.stderr).toContain('no input: standard input is empty');
+    expect(r.stdout).toBe('');
+  });
+  it('--help points to the rule catalogue shipped in the package', () => {
+    const help = run(['lint', '--help']).stdout;
+    expect(help).toContain('node_modules/mailhygiene/docs/HYGIENE-RULES.md');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
+    expect(pkg.files).toContain('docs/HYGIENE-RULES.md');
+  });
+});
+
+describe('the mailhygiene bin through a symlink (as npm links bins)', () => {
+  it('runs: help, exit codes and output as when called directly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mh-bin-'));
+    try {
+      const link = join(dir, 'mailhygiene');
+      symlinkSync(CLI, link);
+      const help = run(['--help'], { bin: link });
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('Commands:');
+      const bad = run(['lint', sample('bad.eml')], { bin: link });
+      expect(bad.code).toBe(2);
+      expect(bad.stdout).toContain('missing-date');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

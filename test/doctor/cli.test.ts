@@ -151,5 +151,7 @@ describe('mailhygiene doctor', () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--dns-server');
+    // Every exit status the command can return, 66 (unreadable key file) included.
+    expect(r.stdout).toMatch(/Exit status:.*\b64 usage error, 66 unreadable --dkim-key file/);
   });
 });

@@ -180,3 +180,12 @@ describe('options.rules and string input', () => {
     );
   });
 });
+
+describe('messages count in words', () => {
+  it('one bare LF is "1 line", more are "lines"', () => {
+    const message = (raw: string) =>
+      lint(raw, { now, rules: ['bare-cr-or-lf'] }).findings[0]?.message ?? '';
+    expect(message('From: a@example.com\n')).toContain('(1 line)');
+    expect(message('From: a@example.com\n\nx\n')).toContain('(3 lines)');
+  });
+});

@@ -65,8 +65,16 @@ describe('mailhygiene repair', () => {
     const out = join(dir, 'fixed.eml');
     const r = run(['repair', sample('probe-injection-cr.eml'), '-o', out]);
     expect(r.code).toBe(65);
-    expect(r.stderr).toContain('REPAIR_REFUSED (bare-cr-in-header)');
+    // The reason once: "repair refused (bare-cr-in-header): …", not "REPAIR_REFUSED (…): repair refused (…): …".
+    expect(r.stderr).toMatch(/^mailhygiene repair: repair refused \(bare-cr-in-header\): \S/);
+    expect(r.stderr.split('bare-cr-in-header')).toHaveLength(2);
     expect(existsSync(out)).toBe(false);
+  });
+  it('empty input is no input (66), not a message to repair', () => {
+    const r = run(['repair'], Buffer.alloc(0));
+    expect(r.code).toBe(66);
+    expect(r.stderr).toContain('no input: standard input is empty');
+    expect(r.stdout.length).toBe(0);
   });
   it('--legacy-charset changes how non-UTF-8 bytes are read', () => {
     const msg = Buffer.from(

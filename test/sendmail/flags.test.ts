@@ -13,6 +13,12 @@ describe('parseSendmailFlags', () => {
     });
   });
 
+  it('--help asks for the usage (and needs no recipient)', () => {
+    expect(parseSendmailFlags(['--help']).help).toBe(true);
+    expect(parseSendmailFlags(['-t', '--help']).help).toBe(true);
+    expect(parseSendmailFlags(['-t']).help).toBeUndefined();
+  });
+
   it('takes attached and separate values for -f, -r and -F', () => {
     expect(parseSendmailFlags(['-t', '-fa@example.com']).sender).toBe('a@example.com');
     expect(parseSendmailFlags(['-t', '-r', 'b@example.com']).sender).toBe('b@example.com');
@@ -96,7 +102,7 @@ describe('parseSendmailFlags', () => {
     [['-t', '-F'], /-F needs a value/],
     [['-i'], /no recipients/],
     [[], /no recipients/],
-    [['-t', '--help'], /unknown option --/],
+    [['-t', '--verbose'], /unknown option --/],
     [['-t', '-F', 'Eve\r\nBcc: x@example.com'], /control character \(U\+000D\)/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseSendmailFlags(argv)).toThrow(UsageError);

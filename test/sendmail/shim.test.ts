@@ -183,6 +183,14 @@ describe('mailhygiene-sendmail (bundled, as a child process)', () => {
     expect(await s.files(s.deadLetters)).toHaveLength(0);
   });
 
+  it('--help prints the usage on stdout and exits 0, without a config or a message', async () => {
+    const r = await runShim(bin, ['--help'], '', { MAILHYGIENE_CONFIG: '/nonexistent/none.json' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('usage: mailhygiene-sendmail');
+    expect(r.stdout).toContain('--help');
+    expect(r.stderr).toBe('');
+  });
+
   it('exits 78 with a readable message for a missing, broken or invalid config', async () => {
     const s = await sandbox();
     const missing = await runShim(bin, ['-t', '-i'], phpMail(), {
@@ -224,6 +232,9 @@ describe('mailhygiene-sendmail (bundled, as a child process)', () => {
       argv: ['-t', '-i'],
     });
     expect(r.stderr).toContain(dead!.name);
+    // The reason once, not "refused: repair refused (…)".
+    expect(r.stderr).toContain(': repair refused (duplicate-header:from): ');
+    expect(r.stderr).not.toContain('refused: repair refused');
     const log = await s.logLines();
     expect(log.at(-1)).toMatchObject({ level: 'error', event: 'refused', exitCode: 65 });
   });

@@ -15,6 +15,8 @@
 import dns2 from 'dns2';
 
 const { Packet } = dns2;
+/** Response codes (RFC 1035 §4.1.1); dns2 3.0.0 has them at run time but not in its types. */
+const RCODE = { SERVFAIL: 2, NXDOMAIN: 3 } as const;
 
 export interface ZoneNode {
   A?: string[];
@@ -115,12 +117,12 @@ export async function startDnsServer(initial: Zone = {}): Promise<TestDnsServer>
     }
     queries.push(`${TYPE_NAMES[q.type] ?? q.type} ${norm(q.name)}`);
     if (zone.get(norm(q.name))?.SERVFAIL) {
-      response.header.rcode = Packet.RCODE.SERVFAIL;
+      response.header.rcode = RCODE.SERVFAIL;
       send(response);
       return;
     }
     const answers = answersFor(zone, q.name, q.type);
-    if (answers === null) response.header.rcode = Packet.RCODE.NXDOMAIN;
+    if (answers === null) response.header.rcode = RCODE.NXDOMAIN;
     // biome-ignore lint/suspicious/noExplicitAny: see Answer
     else response.answers.push(...(answers as any[]));
     send(response);

@@ -26,6 +26,8 @@ export interface SendmailFlags {
   recipients: string[];
   /** Options accepted for compatibility and ignored, for the debug log. */
   ignored: string[];
+  /** `--help`: print the usage and exit 0 (no sendmail has a `--help`, so it means nothing else). */
+  help?: true;
 }
 
 /** A command line we refuse; `message` is for stderr. */
@@ -77,6 +79,10 @@ export function parseSendmailFlags(argv: readonly string[]): SendmailFlags {
     if (arg === '--') {
       i++;
       break;
+    }
+    if (arg === '--help') {
+      flags.help = true;
+      return flags;
     }
     if (arg.length < 2 || arg[0] !== '-') break; // first recipient: options end here
     for (let j = 1; j < arg.length; j++) {

@@ -10,7 +10,7 @@
 import { runSendmail } from './run.js';
 import { stdinChunks } from './stdin.js';
 
-let wroteStderr = false;
+let wroteOutput = false;
 runSendmail(
   process.argv.slice(2),
   {
@@ -18,8 +18,14 @@ runSendmail(
     // Lazy: touching process.stderr builds a stream; a successful send never writes to it.
     stderr: {
       write: (s: string) => {
-        wroteStderr = true;
+        wroteOutput = true;
         return process.stderr.write(s);
+      },
+    },
+    stdout: {
+      write: (s: string) => {
+        wroteOutput = true;
+        return process.stdout.write(s);
       },
     },
     env: process.env,
@@ -28,7 +34,7 @@ runSendmail(
 ).then(
   (code) => {
     process.exitCode = code;
-    if (!wroteStderr) setImmediate(() => exitWhenIdle(code));
+    if (!wroteOutput) setImmediate(() => exitWhenIdle(code));
   },
   (err: unknown) => {
     // Only reached for a failure before the message was read (nothing to keep yet).
@@ -44,7 +50,7 @@ runSendmail(
  * moment Node would end it by itself, but without its teardown of the whole
  * heap first (about a tenth of the shim's CPU time). Anything still under way
  * (an SMTP QUIT, a closing pipe) keeps the normal exit; so does any output on
- * stderr, which is asynchronous for pipes on some systems.
+ * stdout or stderr, which is asynchronous for pipes on some systems.
  */
 function exitWhenIdle(code: number): void {
   if (process.getActiveResourcesInfo().length === 0) process.exit(code);

@@ -42,6 +42,7 @@ export const USAGE = `usage: ${PROG} [-t] [-i|-oi] [-f sender|-r sender] [-F nam
   -i, -oi   read the message to end of input (else a line with a lone "." ends it)
   -f, -r    envelope sender (bounce address); replaced by envelopeFrom when local or invalid
   -F        sender's full name, used with defaultFrom when the message has no From
+  --help    print this help
   accepted and ignored: -odi -odb -odq -oem -oee -oep -oeq -oew -om -v -m -n -U -bm -Ac -Am -B7BIT -B8BITMIME
 configuration: $MAILHYGIENE_CONFIG or /etc/mailhygiene.json
 `;
@@ -61,6 +62,8 @@ export type RepairFunction = (
 
 export interface ShimIo {
   stdin: AsyncIterable<Uint8Array | string>;
+  /** Only `--help` writes here (default: stderr). */
+  stdout?: { write(chunk: string): unknown };
   stderr: { write(chunk: string): unknown };
   env: Record<string, string | undefined>;
 }
@@ -216,6 +219,10 @@ export async function runSendmail(argv: string[], io: ShimIo, deps: ShimDeps): P
     io.stderr.write(`${PROG}: ${e.message}\n${USAGE}`);
     return EXIT.USAGE;
   }
+  if (flags.help) {
+    (io.stdout ?? io.stderr).write(USAGE);
+    return EXIT.OK;
+  }
   let config: SendmailConfig;
   try {
     config = loadConfig(io.env);
@@ -309,7 +316,8 @@ async function deliver(
       stage: 'repair',
       exitCode: EXIT.DATAERR,
       ...errorFields(e),
-      reason: `refused: ${e.message}`,
+      // A refusal of repair says so itself ("repair refused (reason): …"); say it once.
+      reason: e.code === 'REPAIR_REFUSED' ? e.message : `refused: ${e.message}`,
       content: 'original',
       raw,
     });

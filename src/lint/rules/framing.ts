@@ -1,6 +1,7 @@
 /** A. Message framing and line syntax. */
 import { type Rule, rule } from '../context.js';
 import { partLabel } from '../parse.js';
+import { plural } from '../plural.js';
 
 const bareCrOrLf = rule('bare-cr-or-lf', 'error', 'A', ['raw'], (ctx) => {
   const s = ctx.msg.stats;
@@ -13,7 +14,7 @@ const bareCrOrLf = rule('bare-cr-or-lf', 'error', 'A', ['raw'], (ctx) => {
   } else if (s.bareLf > 0) {
     ctx.report(
       bareCrOrLf,
-      `Lines end in bare LF (${s.bareLf} lines). On the wire every line must end in CRLF (RFC 5322 §2.3); convert before sending over SMTP. Only local /usr/sbin/sendmail accepts LF.`,
+      `Lines end in bare LF (${plural(s.bareLf, 'line')}). On the wire every line must end in CRLF (RFC 5322 §2.3); convert before sending over SMTP. Only local /usr/sbin/sendmail accepts LF.`,
       `line ${s.firstBareLf}`,
     );
   }
