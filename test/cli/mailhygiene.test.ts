@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatReport } from '../../src/cli/format-report.js';
 import { useColour } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'src/cli/mailhygiene.ts');
@@ -21,6 +22,21 @@ function run(
     encoding: 'utf8',
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The CLI in this process (src/cli/main.ts has no side effects): no child process per case. */
+async function call(args: string[], input: string | Buffer = '') {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: { write: (c) => (stdout += String(c)) },
+    stderr: { write: (c) => (stderr += String(c)) },
+    stdin: (async function* () {
+      yield Buffer.from(input);
+    })(),
+    env: { NO_COLOR: '1' },
+  });
+  return { code, stdout, stderr };
 }
 
 describe('mailhygiene lint', () => {
@@ -84,21 +100,28 @@ describe('mailhygiene lint: the Date of a stored message', () => {
   const rulesOf = (r: { stdout: string }) => findings(r).map((f) => f.rule);
   // good.eml is dated Sun, 29 Nov 2026 13:40:00 +0000.
 
-  it('is not judged by its age by default (a file written last week is not wrong)', () => {
-    const r = run(['lint', '--json', '--strict', sample('good.eml')]);
+  it('is not judged by its age by default (a file written last week is not wrong)', async () => {
+    const r = await call(['lint', '--json', '--strict', sample('good.eml')]);
     expect(r.code).toBe(0);
     expect(rulesOf(r)).not.toContain('date-skew');
   });
-  it('--now TIME judges it against TIME (RFC 3339 or RFC 5322, with a zone)', () => {
-    const late = run(['lint', '--json', '--now', '2026-12-04T13:40:00Z', sample('good.eml')]);
+  it('--now TIME judges it against TIME (RFC 3339 or RFC 5322, with a zone)', async () => {
+    const late = await call([
+      'lint',
+      '--json',
+      '--now',
+      '2026-12-04T13:40:00Z',
+      sample('good.eml'),
+    ]);
     expect(late.code).toBe(0);
     const skew = findings(late).find((f) => f.rule === 'date-skew');
     expect(skew?.message).toContain('120 h in the past');
-    const sameDay = run(['lint', '--json', '--now', 'Sun, 29 Nov 2026 15:00:00 +0000', '-'], {
-      input: readFileSync(sample('good.eml')),
-    });
+    const sameDay = await call(
+      ['lint', '--json', '--now', 'Sun, 29 Nov 2026 15:00:00 +0000', '-'],
+      readFileSync(sample('good.eml')),
+    );
     expect(rulesOf(sameDay)).not.toContain('date-skew');
-    const offset = run([
+    const offset = await call([
       'lint',
       '--json',
       '--now',
@@ -107,26 +130,26 @@ describe('mailhygiene lint: the Date of a stored message', () => {
     ]);
     expect(rulesOf(offset)).not.toContain('date-skew');
   });
-  it('--date-skew judges it against the current time', () => {
+  it('--date-skew judges it against the current time', async () => {
     // Year 9999: in the future whatever day the test runs.
     const raw = readFileSync(sample('good.eml'), 'latin1').replace(
       'Date: Sun, 29 Nov 2026 13:40:00 +0000',
       'Date: Fri, 31 Dec 9999 13:40:00 +0000',
     );
-    const r = run(['lint', '--json', '--date-skew', '-'], { input: raw });
+    const r = await call(['lint', '--json', '--date-skew', '-'], raw);
     expect(findings(r).find((f) => f.rule === 'date-skew')?.message).toMatch(/in the future/);
-    expect(rulesOf(run(['lint', '--json', '-'], { input: raw }))).not.toContain('date-skew');
+    expect(rulesOf(await call(['lint', '--json', '-'], raw))).not.toContain('date-skew');
   });
-  it('a time without a zone, an unreadable time, or --rule date-skew without a time is a usage error', () => {
+  it('a time without a zone, an unreadable time, or --rule date-skew without a time is a usage error', async () => {
     for (const now of ['2026-11-29T14:00:00', 'yesterday', '2026-13-40T00:00:00Z']) {
-      const r = run(['lint', '--now', now, sample('good.eml')]);
+      const r = await call(['lint', '--now', now, sample('good.eml')]);
       expect(r.code, now).toBe(64);
       expect(r.stderr).toContain('--now');
     }
-    const r = run(['lint', '--rule', 'date-skew', sample('good.eml')]);
+    const r = await call(['lint', '--rule', 'date-skew', sample('good.eml')]);
     expect(r.code).toBe(64);
     expect(r.stderr).toContain('--date-skew');
-    const ok = run([
+    const ok = await call([
       'lint',
       '--rule',
       'date-skew',
@@ -139,21 +162,21 @@ describe('mailhygiene lint: the Date of a stored message', () => {
 });
 
 describe('mailhygiene lint: input and options it cannot use', () => {
-  it('an unknown --rule is a usage error naming it, not a clean report', () => {
-    const r = run(['lint', '--rule', 'no-such-rule', sample('bad.eml')]);
+  it('an unknown --rule is a usage error naming it, not a clean report', async () => {
+    const r = await call(['lint', '--rule', 'no-such-rule', sample('bad.eml')]);
     expect(r.code).toBe(64);
     expect(r.stderr).toContain('unknown rule "no-such-rule"');
     expect(r.stderr).toContain('docs/HYGIENE-RULES.md');
     expect(r.stdout).toBe('');
   });
-  it('empty standard input is no input (66), not a message without From', () => {
-    const r = run(['lint'], { input: '' });
+  it('empty standard input is no input (66), not a message without From', async () => {
+    const r = await call(['lint'], '');
     expect(r.code).toBe(66);
     expect(r.stderr).toContain('no input: standard input is empty');
     expect(r.stdout).toBe('');
   });
-  it('--help points to the rule catalogue shipped in the package', () => {
-    const help = run(['lint', '--help']).stdout;
+  it('--help points to the rule catalogue shipped in the package', async () => {
+    const help = (await call(['lint', '--help'])).stdout;
     expect(help).toContain('node_modules/mailhygiene/docs/HYGIENE-RULES.md');
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
     expect(pkg.files).toContain('docs/HYGIENE-RULES.md');
