@@ -45,6 +45,24 @@ function configuredReversePath(policy: Policy): Mailbox {
 }
 
 /**
+ * The `envelopeFrom` option parsed and checked (undefined when not set):
+ * mailers and forms call it when they are created, so a bad bounce address
+ * fails at startup rather than on the first send.
+ */
+export function checkEnvelopeFromOption(policy: Policy): Mailbox | undefined {
+  if (policy.envelopeFrom === undefined) return undefined;
+  const configured = configuredReversePath(policy);
+  if (isLocalDomain(configured.domain)) {
+    throw new MailHygieneError(
+      'INVALID_ENVELOPE_SENDER',
+      `options.envelopeFrom ${configured.address} is on a local domain; bounces to it would be lost`,
+      { field: 'options.envelopeFrom' },
+    );
+  }
+  return configured;
+}
+
+/**
  * Chooses the reverse-path: `explicit` (message input) ?? policy.envelopeFrom ?? From.
  * An explicit empty string is the null reverse-path `<>` (DSNs, auto-replies).
  */
@@ -54,14 +72,7 @@ export function resolveReversePath(
   policy: Policy,
 ): string {
   if (explicit === '') return '';
-  const configured = policy.envelopeFrom === undefined ? undefined : configuredReversePath(policy);
-  if (configured && isLocalDomain(configured.domain)) {
-    throw new MailHygieneError(
-      'INVALID_ENVELOPE_SENDER',
-      `options.envelopeFrom ${configured.address} is on a local domain; bounces to it would be lost`,
-      { field: 'options.envelopeFrom' },
-    );
-  }
+  const configured = checkEnvelopeFromOption(policy);
   const candidate =
     explicit !== undefined
       ? parseReversePath(explicit, 'envelope.from', policy)

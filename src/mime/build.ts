@@ -214,8 +214,8 @@ const isBlank = (s: string): boolean => s.trim() === '';
 /**
  * The text/plain alternative of an HTML body given without (or with blank)
  * text. HTML-only mail is scored as spam (MIME_HTML_ONLY) and the self-check
- * refuses it, so a message that cannot get a readable text part is refused
- * here, up front, with what to give instead.
+ * refuses it, so without the converter (`textFromHtml: false`) the message is
+ * refused here, up front, with what to give instead.
  */
 function textForHtml(html: string, policy: Policy, htmlToText?: HtmlToText): string {
   if (!policy.textFromHtml) {
@@ -227,15 +227,8 @@ function textForHtml(html: string, policy: Policy, htmlToText?: HtmlToText): str
   }
   // compose() loads the converter (and htmlparser2) only for messages that need it.
   if (!htmlToText) throw new Error('buildMessage: htmlToText is needed for a text part from HTML');
-  const text = htmlToText(toCrlf(html));
-  if (isBlank(text)) {
-    throw new MailHygieneError(
-      'INVALID_BODY',
-      'html has no visible text to generate the text/plain alternative from (only images or markup?): give `text`',
-      { field: 'text' },
-    );
-  }
-  return text;
+  // HTML without visible text (only images) gets an empty text part, as repair() does.
+  return htmlToText(toCrlf(html));
 }
 
 /** Builds the body tree: mixed(alternative(text, related(html, inline…)), attachments…). */

@@ -47,9 +47,12 @@ describe('compose: html with empty or blank text', () => {
     );
   });
 
-  it('html without visible text and no text is refused up front, not by the self-check', async () => {
+  it('html without visible text still goes out as multipart/alternative (an empty text part)', async () => {
     const img = '<p><img src="cid:logo" alt=""></p>';
-    expect(await codeOf(compose({ ...base, html: img }, { now }))).toBe('INVALID_BODY text');
+    const { raw } = await compose({ ...base, html: img }, { now });
+    const head = raw.toString('latin1');
+    expect(head).toMatch(/Content-Type: multipart\/alternative/);
+    expect(head).toMatch(/Content-Type: text\/plain/);
   });
 
   it('text and html given: both kept as they are', async () => {
