@@ -41,6 +41,14 @@ const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 /** Larger bodies belong in an attachment upload, not a form text box. */
 const MAX_MAX_LENGTH = 1_000_000;
 
+/** The subject label of a form that sets none. */
+const DEFAULT_SUBJECT = 'Contact form';
+
+/** `Label: visitor subject`, or the label alone when the visitor gave none. */
+function subjectLine(label: string, visitorSubject: string | undefined): string {
+  return visitorSubject === undefined ? label : `${label}: ${visitorSubject}`;
+}
+
 function configError(field: string, message: string): MailHygieneError {
   return new MailHygieneError('INVALID_OPTIONS', `contactForm: ${message}`, { field });
 }
@@ -259,7 +267,11 @@ function readInput(
  *   mailer: createMailer({ transport: smtpTransport({ host: 'smtp.example.com', port: 587 }) }),
  * })
  * const result = await form.handle(await request.json())
- * if (!result.ok) return Response.json({ errors: result.errors }, { status: result.retryable ? 503 : 400 })
+ * if (result.ok) return Response.json({ ok: true })
+ * if (result.retryable === undefined) return Response.json({ errors: result.errors }, { status: 400 })
+ * // A failed send: log result.errors, answer with a generic text, never the relay's reply.
+ * return Response.json({ errors: [{ field: null, code: result.errors[0]!.code, message: 'please try later' }] },
+ *   { status: result.retryable ? 503 : 500 })
  * ```
  * @throws MailHygieneError at creation when the configuration is invalid (bad `to`/`from`, options, field names).
  */
@@ -299,7 +311,7 @@ export function contactForm<S = unknown>(site: ContactFormConfig<S>): ContactFor
     const subject =
       typeof config.subject === 'function'
         ? config.subject(data)
-        : `Contact form: ${data.subject ?? config.subject ?? 'new message'}`;
+        : subjectLine(config.subject ?? DEFAULT_SUBJECT, data.subject);
     const input: MessageInput = {
       from: config.from,
       to: config.to,
