@@ -9,6 +9,7 @@ import { MailHygieneError } from '../../src/errors.js';
 import { contactForm } from '../../src/form/index.js';
 import { createMailer } from '../../src/mailer.js';
 import { memoryTransport } from '../../src/transport/memory.js';
+import { smtpTransport } from '../../src/transport/smtp.js';
 import { parsePostal } from '../support/npm-parsers.js';
 
 const now = () => new Date('2026-01-05T10:00:00Z');
@@ -122,6 +123,35 @@ describe('Object.prototype pollution', () => {
     );
     expect(r.ok).toBe(true);
     expect(transport.messages[0]!.envelope.to).toEqual(['support@example.com']);
+  });
+});
+
+describe('transport configuration', () => {
+  it('smtpTransport never takes an inherited host, auth or tls', async () => {
+    await expect(
+      polluted({ host: 'relay.evil.example' }, async () => smtpTransport({} as never)),
+    ).rejects.toThrow(/needs a host/);
+    let seen: Record<string, unknown> | undefined;
+    const load = async () => ({
+      createTransport(options: Record<string, unknown>) {
+        seen = { ...options };
+        return { sendMail: async () => ({ accepted: ['erika@example.org'], rejected: [] }) };
+      },
+    });
+    await polluted(
+      { auth: { user: 'u', pass: 'p' }, tls: { rejectUnauthorized: false }, port: 2526 },
+      async () => {
+        const t = smtpTransport({ host: 'localhost', port: 2525 }, load as never);
+        await t.send({
+          raw: Buffer.from('From: a@example.com\r\n\r\nx\r\n'),
+          envelope: { from: 'a@example.com', to: ['erika@example.org'] },
+        });
+      },
+    );
+    expect(seen?.host).toBe('localhost');
+    expect(seen?.port).toBe(2525);
+    expect(Object.hasOwn(seen!, 'auth')).toBe(false);
+    expect(Object.hasOwn(seen!, 'tls')).toBe(false);
   });
 });
 
