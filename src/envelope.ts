@@ -29,6 +29,28 @@ export function parseReversePath(value: string, field: string, policy: Policy): 
 }
 
 /**
+ * Characters an envelope sender may hold: letters and digits of any script,
+ * `@ . _ -` (PHPMailer's `isShellSafe` policy) plus `+` and `=`, which VERP
+ * and sub-addressing (`bounces+tag=example.org@…`) need and no shell expands.
+ * Everything else in RFC 5322's atext (`` ` $ & | ; ' * ? ~ # { } ^ ! % / ``)
+ * means something to a shell. We never run one, but the reverse-path is
+ * handed to other programs (sendmail's `-f`, MTA hooks, log processors)
+ * that may; a real bounce address needs none of them.
+ */
+const SHELL_UNSAFE = /[^\p{L}\p{M}\p{N}@._+=-]/u;
+
+/** Throws INVALID_ENVELOPE_SENDER when `address` holds a shell metacharacter. */
+export function assertShellSafeSender(address: string, field: string): void {
+  const bad = SHELL_UNSAFE.exec(address)?.[0];
+  if (bad === undefined) return;
+  throw new MailHygieneError(
+    'INVALID_ENVELOPE_SENDER',
+    `${field} ${JSON.stringify(address.slice(0, 80))} contains ${JSON.stringify(bad)}; an envelope sender may hold only letters, digits and @ . _ - + =, since it is handed to other programs`,
+    { field, codePoint: bad.codePointAt(0)! },
+  );
+}
+
+/**
  * The last configured bounce address parsed. An application sends with the same
  * options again and again; a Mailbox is immutable, and only successes are kept,
  * so a bad option still throws the same error each time.
@@ -45,6 +67,25 @@ function configuredReversePath(policy: Policy): Mailbox {
 }
 
 /**
+ * The `envelopeFrom` option parsed and checked (undefined when not set):
+ * mailers and forms call it when they are created, so a bad bounce address
+ * fails at startup rather than on the first send.
+ */
+export function checkEnvelopeFromOption(policy: Policy): Mailbox | undefined {
+  if (policy.envelopeFrom === undefined) return undefined;
+  const configured = configuredReversePath(policy);
+  assertShellSafeSender(configured.address, 'options.envelopeFrom');
+  if (isLocalDomain(configured.domain)) {
+    throw new MailHygieneError(
+      'INVALID_ENVELOPE_SENDER',
+      `options.envelopeFrom ${configured.address} is on a local domain; bounces to it would be lost`,
+      { field: 'options.envelopeFrom' },
+    );
+  }
+  return configured;
+}
+
+/**
  * Chooses the reverse-path: `explicit` (message input) ?? policy.envelopeFrom ?? From.
  * An explicit empty string is the null reverse-path `<>` (DSNs, auto-replies).
  */
@@ -54,19 +95,15 @@ export function resolveReversePath(
   policy: Policy,
 ): string {
   if (explicit === '') return '';
-  const configured = policy.envelopeFrom === undefined ? undefined : configuredReversePath(policy);
-  if (configured && isLocalDomain(configured.domain)) {
-    throw new MailHygieneError(
-      'INVALID_ENVELOPE_SENDER',
-      `options.envelopeFrom ${configured.address} is on a local domain; bounces to it would be lost`,
-      { field: 'options.envelopeFrom' },
-    );
-  }
+  const configured = checkEnvelopeFromOption(policy);
   const candidate =
     explicit !== undefined
       ? parseReversePath(explicit, 'envelope.from', policy)
       : (configured ?? from);
-  if (!isLocalDomain(candidate.domain)) return candidate.address;
+  if (!isLocalDomain(candidate.domain)) {
+    assertShellSafeSender(candidate.address, explicit !== undefined ? 'envelope.from' : 'from');
+    return candidate.address;
+  }
   if (configured) return configured.address;
   throw new MailHygieneError(
     'INVALID_ENVELOPE_SENDER',

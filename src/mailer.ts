@@ -3,8 +3,11 @@
  * options are the defaults of every send; per-send overrides win.
  */
 import { compose } from './compose.js';
+import { checkEnvelopeFromOption } from './envelope.js';
 import { MailHygieneError } from './errors.js';
-import type { Options } from './policy.js';
+import { ownData } from './own.js';
+import { type Options, resolvePolicy } from './policy.js';
+import { parseOptions } from './schema.js';
 import type { SendResult, Transport } from './transport/types.js';
 import type { Envelope, MessageInput } from './types.js';
 
@@ -39,15 +42,27 @@ export interface Mailer {
  * ```
  */
 export function createMailer(options: MailerOptions): Mailer {
-  if (!options || typeof options.transport?.send !== 'function') {
+  // Own data properties only (see ./own.ts); the transport itself is used as it is.
+  const own = ownData(options, '', 'INVALID_OPTIONS', 0);
+  if (own === null || typeof own !== 'object' || Object.getPrototypeOf(own) !== null) {
+    throw new MailHygieneError('INVALID_OPTIONS', 'createMailer needs an options object', {
+      field: 'options',
+    });
+  }
+  const { transport, ...rest } = own as Partial<MailerOptions>;
+  if (typeof transport?.send !== 'function') {
     throw new MailHygieneError('INVALID_OPTIONS', 'createMailer needs a transport', {
       field: 'transport',
     });
   }
-  const { transport, ...defaults } = options;
+  // Checked now, not on each send: a misspelled option or a bad bounce address fails at startup.
+  const defaults = parseOptions(rest);
+  checkEnvelopeFromOption(resolvePolicy(defaults));
   return {
-    async send(input, overrides = {}) {
-      const composed = await compose(input, { ...defaults, ...overrides });
+    async send(input, overrides) {
+      const options =
+        overrides === undefined ? defaults : { ...defaults, ...parseOptions(overrides) };
+      const composed = await compose(input, options);
       const result = await transport.send({
         raw: composed.raw,
         envelope: composed.envelope,

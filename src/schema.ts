@@ -7,7 +7,9 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { MailHygieneError } from './errors.js';
+import { ownData } from './own.js';
 import type { Options } from './policy.js';
+import { describeUnknownName } from './suggest.js';
 import type { MessageInput } from './types.js';
 
 const str = z.string();
@@ -56,28 +58,32 @@ export const messageInputSchema = z
   })
   .strict();
 
-const dkimSchema = z.object({
-  domainName: str,
-  keySelector: str,
-  privateKey: z.union([
-    str,
-    z.custom<import('node:crypto').KeyObject>((v) => typeof v === 'object' && v !== null),
-  ]),
-  algorithm: z.enum(['rsa-sha256', 'ed25519-sha256']).optional(),
-  headers: z.array(str).optional(),
-  allowUnaligned: z.boolean().optional(),
-});
+const dkimSchema = z
+  .object({
+    domainName: str,
+    keySelector: str,
+    privateKey: z.union([
+      str,
+      z.custom<import('node:crypto').KeyObject>((v) => typeof v === 'object' && v !== null),
+    ]),
+    algorithm: z.enum(['rsa-sha256', 'ed25519-sha256']).optional(),
+    headers: z.array(str).optional(),
+    allowUnaligned: z.boolean().optional(),
+  })
+  .strict();
 
-export const optionsSchema = z.object({
-  envelopeFrom: str.optional(),
-  messageIdDomain: str.optional(),
-  smtputf8: z.boolean().optional(),
-  maxRecipients: z.number().int().positive().optional(),
-  textFromHtml: z.boolean().optional(),
-  selfCheck: z.boolean().optional(),
-  dkim: z.union([dkimSchema, z.array(dkimSchema)]).optional(),
-  now: z.function().optional(),
-});
+export const optionsSchema = z
+  .object({
+    envelopeFrom: str.optional(),
+    messageIdDomain: str.optional(),
+    smtputf8: z.boolean().optional(),
+    maxRecipients: z.number().int().positive().optional(),
+    textFromHtml: z.boolean().optional(),
+    selfCheck: z.boolean().optional(),
+    dkim: z.union([dkimSchema, z.array(dkimSchema)]).optional(),
+    now: z.function().optional(),
+  })
+  .strict();
 
 /** Field path of a zod issue as `attachments[0].content`. */
 function pathOf(path: readonly PropertyKey[]): string {
@@ -87,11 +93,54 @@ function pathOf(path: readonly PropertyKey[]): string {
   );
 }
 
-/** Parses with a schema; a mismatch is a typed error naming the field. */
+/** The schema found by following `path` through objects, arrays, optionals and unions. */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType[] {
+  let found: z.ZodType[] = [schema];
+  for (const seg of [...path, null]) {
+    const next: z.ZodType[] = [];
+    const visit = (t: z.ZodType): void => {
+      const def = (t as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
+      if (def.type === 'optional') visit(def.innerType as z.ZodType);
+      else if (def.type === 'union') for (const o of def.options as z.ZodType[]) visit(o);
+      else if (seg === null) next.push(t);
+      else if (typeof seg === 'number' && def.type === 'array') next.push(def.element as z.ZodType);
+      else if (typeof seg === 'string' && def.type === 'object') {
+        const child = (def.shape as Record<string, z.ZodType>)[seg];
+        if (child) next.push(child);
+      }
+    };
+    for (const t of found) visit(t);
+    found = next;
+  }
+  return found;
+}
+
+/** The field names an object schema at `path` knows, for "did you mean". */
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  return schemaAt(schema, path).flatMap((t) => {
+    const def = (t as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
+    return def.type === 'object' ? Object.keys(def.shape as object) : [];
+  });
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const seg of path) {
+    if (typeof v !== 'object' || v === null || !Object.hasOwn(v, seg)) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg];
+  }
+  return v;
+}
+
+/** Parses with a schema; a mismatch is a typed error naming the field and saying what to give. */
 export function parseShape<T>(schema: z.ZodType<T>, value: unknown, what: 'input' | 'options'): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
+  const issues = r.error.issues;
+  // A shape from another library (nodemailer's `path`, `{ name, email }`) explains the rest.
+  const foreign = what === 'input' ? foreignShape(issues, value) : undefined;
+  if (foreign) throw foreign;
+  const issue = issues[0]!;
   const field = pathOf(issue.path) || what;
   const code =
     what === 'options'
@@ -101,13 +150,97 @@ export function parseShape<T>(schema: z.ZodType<T>, value: unknown, what: 'input
         : field === 'text' || field === 'html'
           ? 'INVALID_BODY'
           : 'INVALID_INPUT';
-  const msg =
-    issue.code === 'unrecognized_keys'
-      ? `unknown field(s) ${issue.keys.join(', ')}`
-      : issue.message;
-  throw new MailHygieneError(code, `${field}: ${msg}`, {
-    field: issue.code === 'unrecognized_keys' && field === what ? issue.keys[0] : field,
-  });
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(schema, issue.path);
+    const names = issue.keys.map((k) => describeUnknownName(k, known)).join(', ');
+    const kind = what === 'options' ? 'option' : 'field';
+    throw new MailHygieneError(
+      code,
+      `${field}: unknown ${kind}${issue.keys.length > 1 ? 's' : ''} ${names}`,
+      { field: issue.path.length === 0 ? issue.keys[0]! : `${field}.${issue.keys[0]!}` },
+    );
+  }
+  const expected = what === 'input' ? expectedShape(issue.path) : undefined;
+  const msg = expected
+    ? `expected ${expected}; got ${describeValue(valueAt(value, issue.path))}`
+    : issue.message;
+  throw new MailHygieneError(code, `${field}: ${msg}`, { field });
+}
+
+const ADDRESS_FIELDS = new Set(['from', 'sender', 'to', 'cc', 'bcc', 'replyTo']);
+const LIST_FIELDS = new Set(['to', 'cc', 'bcc', 'replyTo']);
+const ADDRESS_SHAPES = '"Name <name@example.org>", "name@example.org" or { name?, address }';
+const CONTENT_SHAPES = 'a string, a Buffer/Uint8Array or a Readable';
+
+/** What an input field accepts, in words, where zod's "Invalid input" says nothing. */
+function expectedShape(path: readonly PropertyKey[]): string | undefined {
+  const [head, i, key] = path;
+  if (typeof head === 'string' && ADDRESS_FIELDS.has(head)) {
+    return LIST_FIELDS.has(head) && i === undefined
+      ? `${ADDRESS_SHAPES}, or an array of these`
+      : ADDRESS_SHAPES;
+  }
+  if (head === 'attachments' && key === 'content') return CONTENT_SHAPES;
+  return undefined;
+}
+
+/** `a number`, `an object with keys name, email`, … (never the value: it may be private). */
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'object') {
+    const keys = Object.keys(v).slice(0, 5);
+    return keys.length ? `an object with keys ${keys.join(', ')}` : 'an empty object';
+  }
+  return typeof v === 'undefined' ? 'nothing' : `a ${typeof v}`;
+}
+
+/** Keys other mail libraries use for an attachment's source (nodemailer, emailjs). */
+const SOURCE_KEYS = ['path', 'href', 'url'];
+
+/**
+ * The shapes users bring from other libraries, recognised and answered with
+ * the fix: `{ name, email }` for an address, nodemailer's `{ path }` /
+ * `{ href }` attachments (this library never reads files or fetches URLs).
+ */
+function foreignShape(
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+): MailHygieneError | undefined {
+  for (const issue of issues) {
+    const [head, i] = issue.path;
+    if (head === 'attachments' && typeof i === 'number') {
+      const field = `attachments[${i}]`;
+      const a = valueAt(input, ['attachments', i]);
+      const content = valueAt(a, ['content']);
+      const key =
+        SOURCE_KEYS.find((k) => valueAt(a, [k]) !== undefined) ??
+        SOURCE_KEYS.find((k) => valueAt(content, [k]) !== undefined);
+      if (key) {
+        const where =
+          valueAt(a, [key]) !== undefined ? `${field}.${key}` : `${field}.content.${key}`;
+        return new MailHygieneError(
+          'INVALID_ATTACHMENT',
+          `${where}: attachments are not read from a file or URL (nodemailer's \`${key}\`); read it yourself and give content: ${CONTENT_SHAPES} (e.g. fs.createReadStream(file))`,
+          { field: where },
+        );
+      }
+    }
+    if (typeof head === 'string' && ADDRESS_FIELDS.has(head)) {
+      const v = valueAt(input, [head]);
+      const items = Array.isArray(v) ? v : [v];
+      const at = items.findIndex((x) => valueAt(x, ['email']) !== undefined);
+      if (at !== -1) {
+        const field = Array.isArray(v) ? `${head}[${at}]` : head;
+        return new MailHygieneError(
+          'INVALID_INPUT',
+          `${field}: an address object is { name?, address }: rename \`email\` to \`address\``,
+          { field: `${field}.email` },
+        );
+      }
+    }
+  }
+  return undefined;
 }
 
 /*
@@ -120,6 +253,7 @@ export function parseShape<T>(schema: z.ZodType<T>, value: unknown, what: 'input
  */
 
 const MESSAGE_KEYS = new Set(Object.keys(messageInputSchema.shape));
+const OPTION_KEYS = new Set(Object.keys(optionsSchema.shape));
 const ATTACHMENT_KEYS = new Set(Object.keys(attachmentSchema.shape));
 const LIST_UNSUBSCRIBE_KEYS = new Set(['url', 'mailto', 'oneClick']);
 const ENVELOPE_KEYS = new Set(['from', 'to']);
@@ -237,11 +371,10 @@ export function isPlainMessageInput(v: unknown): boolean {
 
 /**
  * True when `optionsSchema` certainly accepts `v` and its result reads the
- * same: no `dkim` and no `now` (zod wraps functions), unknown keys (zod drops
- * them) are fine because only known keys are ever read.
+ * same: known keys only, no `dkim` and no `now` (zod wraps functions).
  */
 export function isPlainOptions(v: unknown): boolean {
-  if (!isPlainObject(v)) return false;
+  if (!isPlainObject(v) || !onlyKeys(v, OPTION_KEYS)) return false;
   const max = v.maxRecipients;
   return (
     v.dkim === undefined &&
@@ -256,14 +389,21 @@ export function isPlainOptions(v: unknown): boolean {
 }
 
 /** compose()'s input: checked by the fast shape check, else by zod (which gives the error). */
-export function parseMessageInput(input: unknown): MessageInput {
-  return isPlainMessageInput(input)
-    ? (input as MessageInput)
-    : (parseShape(messageInputSchema, input, 'input') as MessageInput);
+export function parseMessageInput(value: unknown): MessageInput {
+  // Own data properties only, read once (see ./own.ts): the checks and the build see one copy.
+  const input = ownData(value, '', 'INVALID_INPUT');
+  if (isPlainMessageInput(input)) return input as MessageInput;
+  // zod's output objects inherit from Object.prototype: copied again, own data only.
+  return ownData(
+    parseShape(messageInputSchema, input, 'input'),
+    '',
+    'INVALID_INPUT',
+  ) as MessageInput;
 }
 
 /** compose()'s options, like {@link parseMessageInput}. */
 export function parseOptions(options: unknown): Options {
-  const o = options ?? {};
-  return isPlainOptions(o) ? (o as Options) : (parseShape(optionsSchema, o, 'options') as Options);
+  const o = ownData(options ?? {}, '', 'INVALID_OPTIONS');
+  if (isPlainOptions(o)) return o as Options;
+  return ownData(parseShape(optionsSchema, o, 'options'), '', 'INVALID_OPTIONS') as Options;
 }

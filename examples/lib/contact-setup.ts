@@ -73,7 +73,8 @@ export function parseBody(contentType: string | null | undefined, text: string):
   if (type === 'application/x-www-form-urlencoded') {
     const out: Record<string, string | string[]> = {};
     for (const [k, v] of new URLSearchParams(text)) {
-      const prev = out[k];
+      // Own fields only: out['__proto__'] would read Object.prototype.
+      const prev = Object.hasOwn(out, k) ? out[k] : undefined;
       // defineProperty: a field named __proto__ stays an ordinary (forbidden) field.
       Object.defineProperty(out, k, {
         value: prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v],

@@ -61,9 +61,12 @@ function fail(
 export function parseMailbox(input: AddressInput, field: string, options: ParseOptions): Mailbox {
   if (typeof input === 'string') return parseMailboxString(input, field, options);
   if (input === null || typeof input !== 'object' || typeof input.address !== 'string') {
+    const email = input !== null && typeof input === 'object' && Object.hasOwn(input, 'email');
     throw new MailHygieneError(
       'INVALID_ADDRESS',
-      `${field}: expected a string or { name?, address }`,
+      email
+        ? `${field}: an address object is { name?, address }: rename \`email\` to \`address\``
+        : `${field}: expected "Name <name@example.org>", "name@example.org" or { name?, address }`,
       { field },
     );
   }
@@ -96,6 +99,32 @@ function checkName(name: string, field: string): void {
 }
 
 function parseMailboxString(raw: string, field: string, options: ParseOptions): Mailbox {
+  try {
+    return parseOneMailboxString(raw, field, options);
+  } catch (e) {
+    throw listHint(e, raw, field);
+  }
+}
+
+/**
+ * `'a@example.org, b@example.org'` is refused like any malformed address, but
+ * the message then says why: a string is one mailbox, several go in an array.
+ * Only the message changes (a quoted local part may hold "," and "@").
+ */
+function listHint(e: unknown, raw: string, field: string): unknown {
+  if (!(e instanceof MailHygieneError) || e.code !== 'INVALID_ADDRESS') return e;
+  // Over-long input was refused for its length; a hint would only scan it again.
+  if (raw.length > MAX_INPUT) return e;
+  const first = raw.indexOf('@');
+  if (first === -1 || raw.indexOf('@', first + 1) === -1 || !/[,;]/.test(raw)) return e;
+  return new MailHygieneError(
+    'INVALID_ADDRESS',
+    `${e.message}. A string is one mailbox: give several as an array, e.g. ['a@example.org', 'b@example.org']`,
+    { field: e.field ?? field, cause: e },
+  );
+}
+
+function parseOneMailboxString(raw: string, field: string, options: ParseOptions): Mailbox {
   if (raw.length > MAX_INPUT) fail(field, raw, `longer than ${MAX_INPUT} characters`);
   const cp = findUnsafeCodePoint(raw);
   if (cp !== -1) {

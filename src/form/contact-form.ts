@@ -9,8 +9,9 @@ import { parseMailbox } from '../address/parse.js';
 import { compose } from '../compose.js';
 import { resolveReversePath } from '../envelope.js';
 import { MailHygieneError } from '../errors.js';
+import { ownData } from '../own.js';
 import { type Options, type Policy, resolvePolicy } from '../policy.js';
-import { optionsSchema, parseShape } from '../schema.js';
+import { parseOptions } from '../schema.js';
 import { TransportError } from '../transport/error.js';
 import { mapNodemailerError } from '../transport/nodemailer.js';
 import type { AddressInput, MessageInput } from '../types.js';
@@ -40,6 +41,14 @@ const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 /** Larger bodies belong in an attachment upload, not a form text box. */
 const MAX_MAX_LENGTH = 1_000_000;
 
+/** The subject label of a form that sets none. */
+const DEFAULT_SUBJECT = 'Contact form';
+
+/** `Label: visitor subject`, or the label alone when the visitor gave none. */
+function subjectLine(label: string, visitorSubject: string | undefined): string {
+  return visitorSubject === undefined ? label : `${label}: ${visitorSubject}`;
+}
+
 function configError(field: string, message: string): MailHygieneError {
   return new MailHygieneError('INVALID_OPTIONS', `contactForm: ${message}`, { field });
 }
@@ -54,7 +63,28 @@ function checkFieldName(name: unknown, what: string, taken: ReadonlySet<string>)
   return name;
 }
 
+/**
+ * An extra field's schema must be a zod 4 schema: it is combined into our
+ * zod 4 object. A zod 3 schema (an app on zod 3, or `zod/v3`) has `_def` but
+ * no `_zod`; zod 4 cannot run it, and every submission would fail as "not
+ * readable". Refused here, at startup, with the import that works.
+ */
+function checkFieldSchema(schema: unknown, field: string): void {
+  const s = schema as { safeParse?: unknown; _zod?: unknown; _def?: unknown } | null | undefined;
+  if (typeof s?.safeParse !== 'function') throw configError(field, `${field} must be a zod schema`);
+  if (typeof s._zod !== 'object' || s._zod === null) {
+    const v3 = typeof s._def === 'object' && s._def !== null;
+    throw configError(
+      field,
+      v3
+        ? `${field} is a zod 3 schema; contactForm needs zod 4 schemas: install zod 4 and import { z } from 'zod' (or 'zod/v4'), not 'zod/v3'`
+        : `${field} is not a zod 4 schema (no _zod); contactForm needs zod 4 schemas`,
+    );
+  }
+}
+
 interface Checked {
+  options: Options;
   policy: Policy;
   maxLength: number;
   honeypot: string | undefined;
@@ -66,9 +96,8 @@ function checkConfig(config: ContactFormConfig<unknown>): Checked {
   if (config === null || typeof config !== 'object') {
     throw configError('config', 'config must be an object');
   }
-  const policy = resolvePolicy(
-    parseShape(optionsSchema, config.options ?? {}, 'options') as Options,
-  );
+  const options = parseOptions(config.options);
+  const policy = resolvePolicy(options);
   const parse = (a: AddressInput, field: string): Mailbox =>
     parseMailbox(a, field, { smtputf8: policy.smtputf8 });
   const from = parse(config.from, 'from');
@@ -106,9 +135,7 @@ function checkConfig(config: ContactFormConfig<unknown>): Checked {
   }
   const extraKeys = Object.keys(fields).map((k) => {
     checkFieldName(k, 'field', taken);
-    if (typeof (fields[k] as { safeParse?: unknown } | undefined)?.safeParse !== 'function') {
-      throw configError(`fields.${k}`, `fields.${k} must be a zod schema`);
-    }
+    checkFieldSchema(fields[k], `fields.${k}`);
     taken.add(k);
     return k;
   });
@@ -125,7 +152,7 @@ function checkConfig(config: ContactFormConfig<unknown>): Checked {
   if (config.mailer !== undefined && typeof config.mailer?.send !== 'function') {
     throw configError('mailer', 'mailer must have a send() method');
   }
-  return { policy, maxLength, honeypot, extraKeys };
+  return { options, policy, maxLength, honeypot, extraKeys };
 }
 
 /** Builds the zod schema of visitor input: default fields, extra fields, honeypot. */
@@ -215,7 +242,8 @@ function readInput(
   const r = schema.safeParse(body);
   if (!r.success) errors.push(...r.error.issues.map((i) => issueToError(i, body)));
   if (errors.length || !r.success) return { errors };
-  const data = r.data;
+  // zod's output inherits from Object.prototype; a missing optional field must not read through.
+  const data = ownData(r.data, '', 'INVALID_INPUT', 0) as ContactData;
   if (honeypot) delete data[honeypot];
   return { data };
 }
@@ -239,11 +267,17 @@ function readInput(
  *   mailer: createMailer({ transport: smtpTransport({ host: 'smtp.example.com', port: 587 }) }),
  * })
  * const result = await form.handle(await request.json())
- * if (!result.ok) return Response.json({ errors: result.errors }, { status: result.retryable ? 503 : 400 })
+ * if (result.ok) return Response.json({ ok: true })
+ * if (result.retryable === undefined) return Response.json({ errors: result.errors }, { status: 400 })
+ * // A failed send: log result.errors, answer with a generic text, never the relay's reply.
+ * return Response.json({ errors: [{ field: null, code: result.errors[0]!.code, message: 'please try later' }] },
+ *   { status: result.retryable ? 503 : 500 })
  * ```
  * @throws MailHygieneError at creation when the configuration is invalid (bad `to`/`from`, options, field names).
  */
-export function contactForm<S = unknown>(config: ContactFormConfig<S>): ContactForm<S> {
+export function contactForm<S = unknown>(site: ContactFormConfig<S>): ContactForm<S> {
+  // Own data properties only (see ../own.ts): records two levels deep (`to[0].address`).
+  const config = ownData(site, '', 'INVALID_OPTIONS', 2) as ContactFormConfig<S>;
   const checked = checkConfig(config as ContactFormConfig<unknown>);
   const schema = buildSchema(config as ContactFormConfig<unknown>, checked);
 
@@ -264,7 +298,8 @@ export function contactForm<S = unknown>(config: ContactFormConfig<S>): ContactF
     }
     let read: ReturnType<typeof readInput>;
     try {
-      read = readInput(body, schema, checked.honeypot);
+      // Own data only: an inherited `email` (Object.prototype pollution) is no Reply-To.
+      read = readInput(ownData(body, '', 'INVALID_INPUT', 2) as object, schema, checked.honeypot);
     } catch {
       // Only exotic objects (throwing getters, proxies) get here; JSON and form bodies never do.
       return failed([
@@ -276,7 +311,7 @@ export function contactForm<S = unknown>(config: ContactFormConfig<S>): ContactF
     const subject =
       typeof config.subject === 'function'
         ? config.subject(data)
-        : `Contact form: ${data.subject ?? config.subject ?? 'new message'}`;
+        : subjectLine(config.subject ?? DEFAULT_SUBJECT, data.subject);
     const input: MessageInput = {
       from: config.from,
       to: config.to,
@@ -289,7 +324,7 @@ export function contactForm<S = unknown>(config: ContactFormConfig<S>): ContactF
     };
     let message: Awaited<ReturnType<typeof compose>>;
     try {
-      message = await compose(input, config.options);
+      message = await compose(input, checked.options);
     } catch (e) {
       if (e instanceof MailHygieneError) return failed([composeErrorToError(e)]);
       throw e;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { parseMailbox } from '../address/parse.js';
 import { MailHygieneError } from '../errors.js';
-import { mixedScriptLabel } from './script.js';
+import { mixedScriptLabel, wholeScriptConfusableLabel } from './script.js';
 import { checkMultiLine, checkSingleLine, type TextProblem } from './text-checks.js';
 import type { ContactFormErrorCode } from './types.js';
 
@@ -73,7 +73,8 @@ export type VisitorAddressResult =
  * Checks the visitor's address with the same parser compose() uses, plus the
  * stricter rules of a form: a bare addr-spec (no name, no angle brackets), no
  * quoted local part, ASCII local part (no SMTPUTF8), no domain label that
- * mixes scripts (homographs such as `аpple.com` with a Cyrillic а).
+ * mixes scripts (homographs such as `аpple.com` with a Cyrillic а) or is
+ * written wholly in Cyrillic or Greek letters that imitate Latin (`раураӏ.com`).
  *
  * @example
  * ```ts
@@ -119,6 +120,14 @@ export function checkVisitorAddress(value: string): VisitorAddressResult {
       ok: false,
       code: 'INVALID_ADDRESS',
       message: `email: the domain label "${mixed}" mixes scripts and imitates another name`,
+    };
+  }
+  const lookalike = wholeScriptConfusableLabel(domain);
+  if (lookalike !== null) {
+    return {
+      ok: false,
+      code: 'INVALID_ADDRESS',
+      message: `email: the domain label "${lookalike.label}" is written in letters that imitate "${lookalike.looksLike}"`,
     };
   }
   return { ok: true, address };

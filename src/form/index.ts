@@ -10,7 +10,7 @@ export {
   DEFAULT_MAX_LENGTH,
 } from './fields.js';
 export { FORBIDDEN_FORM_FIELDS, isForbiddenFormField } from './forbidden.js';
-export { isMixedScriptLabel, mixedScriptLabel } from './script.js';
+export { isMixedScriptLabel, mixedScriptLabel, wholeScriptConfusableLabel } from './script.js';
 export type {
   ContactData,
   ContactForm,

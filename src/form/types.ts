@@ -57,8 +57,9 @@ export interface ContactFormConfig<S = unknown> {
   /** The site's own address (DMARC-aligned). The visitor goes into Reply-To. */
   from: AddressInput;
   /**
-   * A string is the subject used when the visitor gives none (default `new message`);
-   * the header is `Contact form: <visitor subject or this>`. A function gets the checked
+   * A string is the site's label (default `Contact form`): the header is
+   * `<label>: <visitor subject>`, or the label alone when the visitor gives none
+   * (`subject: 'Contact form'` → `Contact form: Angebot`). A function gets the checked
    * data and returns the whole subject.
    */
   subject?: string | ((data: ContactData) => string);

@@ -209,24 +209,42 @@ function isUtf8(b: Uint8Array): boolean {
   }
 }
 
+const isBlank = (s: string): boolean => s.trim() === '';
+
+/**
+ * The text/plain alternative of an HTML body given without (or with blank)
+ * text. HTML-only mail is scored as spam (MIME_HTML_ONLY) and the self-check
+ * refuses it, so without the converter (`textFromHtml: false`) the message is
+ * refused here, up front, with what to give instead.
+ */
+function textForHtml(html: string, policy: Policy, htmlToText?: HtmlToText): string {
+  if (!policy.textFromHtml) {
+    throw new MailHygieneError(
+      'INVALID_BODY',
+      'html needs a text/plain alternative (HTML-only mail is scored as spam): give `text`, or leave the textFromHtml option on',
+      { field: 'text' },
+    );
+  }
+  // compose() loads the converter (and htmlparser2) only for messages that need it.
+  if (!htmlToText) throw new Error('buildMessage: htmlToText is needed for a text part from HTML');
+  // HTML without visible text (only images) gets an empty text part, as repair() does.
+  return htmlToText(toCrlf(html));
+}
+
 /** Builds the body tree: mixed(alternative(text, related(html, inline…)), attachments…). */
 function bodyTree(input: MessageInput, policy: Policy, htmlToText?: HtmlToText): MimeNode {
   // Each text is checked and encoded in one pass; the error order is html, text.
   const html = input.html === undefined ? undefined : encodeTextInput(input.html, 'html');
   let text = input.text === undefined ? undefined : encodeTextInput(input.text, 'text');
-  if (text === undefined && html !== undefined && policy.textFromHtml) {
-    // compose() loads the converter (and htmlparser2) only for messages that need it.
-    if (!htmlToText)
-      throw new Error('buildMessage: htmlToText is needed for a text part from HTML');
-    text = encodeTextInput(htmlToText(toCrlf(html.text)), 'text');
+  if (html !== undefined && (text === undefined || isBlank(text.text))) {
+    text = encodeTextInput(textForHtml(html.text, policy, htmlToText), 'text');
   }
   const attachments = (input.attachments ?? []).map(attachmentPart);
   const inline =
     html !== undefined ? attachments.filter((a) => a.inlineCid).map((a) => a.node) : [];
   const others = attachments.filter((a) => !(html !== undefined && a.inlineCid)).map((a) => a.node);
   const alternatives: MimeNode[] = [];
-  if (text !== undefined && (text.text.length > 0 || html === undefined))
-    alternatives.push(encodedTextPart('plain', text.body));
+  if (text !== undefined) alternatives.push(encodedTextPart('plain', text.body));
   if (html !== undefined)
     alternatives.push(multipart('related', [encodedTextPart('html', html.body), ...inline]));
   if (alternatives.length === 0 && others.length === 0) {
@@ -244,7 +262,13 @@ export type HtmlToText = (html: string) => string;
 
 /** True when building `input` needs {@link HtmlToText}. */
 export function needsTextFromHtml(input: MessageInput, policy: Policy): boolean {
-  return input.html !== undefined && input.text === undefined && policy.textFromHtml;
+  const t: unknown = input.text;
+  // Blank text gets a generated part too; text given as bytes is only known after decoding.
+  return (
+    input.html !== undefined &&
+    policy.textFromHtml &&
+    (t === undefined || typeof t !== 'string' || isBlank(t))
+  );
 }
 
 export function buildMessage(

@@ -6,6 +6,7 @@
  * because a wrong guess here hands an option or a command to another program.
  */
 import { parseAddrSpec } from '../address/parse.js';
+import { assertShellSafeSender } from '../envelope.js';
 import { formatCodePoint, MailHygieneError } from '../errors.js';
 import type { Envelope } from '../types.js';
 
@@ -18,8 +19,9 @@ export interface EnvelopeCheckOptions {
  * Characters refused in an envelope address even though RFC 5322 allows some
  * of them: quoting and escaping (`"` `\`), path and list syntax (`<>()[],;:`),
  * `%` and `!` (percent hack and bang paths make an MTA route to a host other
- * than the domain after `@`). Shell metacharacters need no special care:
- * no shell is ever used.
+ * than the domain after `@`). No shell is ever used; shell metacharacters
+ * are refused in senders all the same, for the programs the address is
+ * handed to (`assertShellSafeSender`).
  */
 /** RFC 5322 atext, minus what {@link REFUSED} takes away. */
 
@@ -70,6 +72,8 @@ export function assertEnvelopeAddress(
     }
     throw e;
   }
+  // Shell metacharacters in a sender (PHPMailer's isShellSafe policy; see envelope.ts).
+  if (role === 'sender') assertShellSafeSender(address, field);
   // compose() hands transports A-labels; a U-label here would need SMTPUTF8.
   const cp = /[^\x00-\x7f]/u.exec(address)?.[0].codePointAt(0);
   if (cp !== undefined && !options.smtputf8) {

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { ownData } from '../own.js';
 import { assertEnvelope, type EnvelopeCheckOptions } from './argv.js';
 import { isExists, writeSyncedTemp } from './atomic-file.js';
 import { TransportError } from './error.js';
@@ -58,6 +59,8 @@ export function fileIdFor(messageId: string | undefined): string {
  * ```
  */
 export function fileTransport(options: FileTransportOptions = {}): Transport {
+  // Own data properties only: an inherited `dir` (prototype pollution) is never used.
+  options = ownData(options, '', 'INVALID_OPTIONS', 1) as FileTransportOptions;
   const dir = resolve(options.dir ?? './outbox');
   const now = options.now ?? (() => new Date());
   const checkOptions = { smtputf8: options.smtputf8 ?? false };

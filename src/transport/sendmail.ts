@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { ownData } from '../own.js';
 import { sendmailArgv } from './argv.js';
 import { classifySysexit, TransportError } from './error.js';
 import { guardRaw } from './raw-guard.js';
@@ -56,6 +57,8 @@ function collector() {
  * ```
  */
 export function sendmailTransport(options: SendmailTransportOptions = {}): Transport {
+  // Own data properties only: an inherited `path` or `args` (prototype pollution) is never used.
+  options = ownData(options, '', 'INVALID_OPTIONS', 2) as SendmailTransportOptions;
   const path = options.path ?? '/usr/sbin/sendmail';
   const args = [...(options.args ?? [])];
   const timeoutMs = options.timeoutMs ?? 60_000;

@@ -7,6 +7,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { MailHygieneError } from '../errors.js';
 import { findUnsafeCodePoint } from '../header/single-line.js';
+import { ownData } from '../own.js';
 import { TransportError } from './error.js';
 import { type NodemailerLikeTransporter, sendThroughNodemailer } from './nodemailer.js';
 import type { OutgoingMessage, SendResult, Transport } from './types.js';
@@ -139,6 +140,8 @@ export function smtpTransport(
   /** @internal for tests: how nodemailer is loaded. */
   load: () => Promise<NodemailerModule> = () => loadNodemailer(),
 ): Transport {
+  // Own data properties only: an inherited `auth` or `host` (prototype pollution) is never used.
+  options = ownData(options, '', 'INVALID_OPTIONS', 2) as SmtpTransportOptions;
   if (!options || typeof options.host !== 'string' || options.host === '') {
     throw new TransportError('TRANSPORT_UNAVAILABLE', 'smtpTransport needs a host', {
       temporary: false,

@@ -114,21 +114,36 @@ describe('a good submission', () => {
     ]);
   });
 
-  it('treats an empty or null subject as none and uses the default', async () => {
+  it('treats an empty or null subject as none: the label alone', async () => {
     for (const subject of ['', '   ', null, undefined]) {
       const r = await okMessage(goodBody({ subject }));
-      expect((await py.check(r.message.raw)).headers.subject).toBe('Contact form: new message');
+      expect((await py.check(r.message.raw)).headers.subject).toBe('Contact form');
     }
   });
 });
 
 describe('subject configuration', () => {
-  it('uses a configured default subject when the visitor gives none', async () => {
+  it('a string subject is the label before the visitor subject, alone without one', async () => {
     const f = makeForm({ subject: 'Anfrage über die Website' });
-    const r = await f.handle(goodBody({ subject: '' }));
-    expect(r.ok && (await py.check(r.message.raw)).headers.subject).toBe(
-      'Contact form: Anfrage über die Website',
+    const none = await f.handle(goodBody({ subject: '' }));
+    expect(none.ok && (await py.check(none.message.raw)).headers.subject).toBe(
+      'Anfrage über die Website',
     );
+    const some = await f.handle(goodBody({ subject: 'Angebot' }));
+    expect(some.ok && (await py.check(some.message.raw)).headers.subject).toBe(
+      'Anfrage über die Website: Angebot',
+    );
+  });
+
+  it("subject: 'Contact form' (the README's snippet) is not doubled", async () => {
+    const f = makeForm({ subject: 'Contact form' });
+    for (const [subject, header] of [
+      ['', 'Contact form'],
+      ['Angebot', 'Contact form: Angebot'],
+    ] as const) {
+      const r = await f.handle(goodBody({ subject }));
+      expect(r.ok && (await py.check(r.message.raw)).headers.subject).toBe(header);
+    }
   });
   it('lets a function build the whole subject from checked data', async () => {
     const f = makeForm({ subject: (d) => `Lead from ${d.name} (${String(d.company ?? '-')})` });

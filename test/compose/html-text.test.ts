@@ -1,0 +1,93 @@
+// Issue 12.4: HTML always goes out with a text/plain alternative. Judged by
+// postal-mime (an independent parser), not by our own lint.
+import { describe, expect, it } from 'vitest';
+import { compose } from '../../src/compose.js';
+import { MailHygieneError } from '../../src/errors.js';
+import { strict } from '../../src/policy.js';
+import { selfCheck } from '../../src/self-check.js';
+import { parsePostal } from '../support/npm-parsers.js';
+
+const now = () => new Date('2026-01-05T10:00:00Z');
+const base = { from: 'Shop <shop@example.com>', to: 'erika@example.org', subject: 'Hallo' };
+const html = '<p>Grüße aus <b>Köln</b></p>';
+
+async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof MailHygieneError) return `${e.code} ${e.field}`;
+    throw e;
+  }
+  return undefined;
+}
+
+describe('compose: html with empty or blank text', () => {
+  for (const text of ['', '   ', '\n\t\r\n', '\u00a0']) {
+    it(`text ${JSON.stringify(text)} gets a generated text part`, async () => {
+      const { raw } = await compose({ ...base, text, html }, { now });
+      const head = raw.toString('latin1').split('\r\n\r\n')[0]!;
+      expect(head).toMatch(/Content-Type: multipart\/alternative/);
+      const parsed = await parsePostal(raw);
+      expect(parsed.text?.trim()).toBe('Grüße aus Köln');
+      expect(parsed.html).toContain('<b>Köln</b>');
+    });
+  }
+
+  it('text given as empty bytes gets one too', async () => {
+    const { raw } = await compose({ ...base, text: new Uint8Array(0) as never, html }, { now });
+    expect((await parsePostal(raw)).text?.trim()).toBe('Grüße aus Köln');
+  });
+
+  it('textFromHtml: false with html and no text is refused up front', async () => {
+    expect(await codeOf(compose({ ...base, html }, { now, textFromHtml: false }))).toBe(
+      'INVALID_BODY text',
+    );
+    expect(await codeOf(compose({ ...base, text: ' ', html }, { now, textFromHtml: false }))).toBe(
+      'INVALID_BODY text',
+    );
+  });
+
+  it('html without visible text still goes out as multipart/alternative (an empty text part)', async () => {
+    const img = '<p><img src="cid:logo" alt=""></p>';
+    const { raw } = await compose({ ...base, html: img }, { now });
+    const head = raw.toString('latin1');
+    expect(head).toMatch(/Content-Type: multipart\/alternative/);
+    expect(head).toMatch(/Content-Type: text\/plain/);
+  });
+
+  it('text and html given: both kept as they are', async () => {
+    const { raw } = await compose({ ...base, text: 'Eigener Text', html }, { now });
+    expect((await parsePostal(raw)).text?.trim()).toBe('Eigener Text');
+  });
+});
+
+describe('self-check: an HTML-only message is refused', () => {
+  const htmlOnly = [
+    'From: shop@example.com',
+    'To: erika@example.org',
+    'Subject: Hallo',
+    'Date: Mon, 05 Jan 2026 10:00:00 +0000',
+    'Message-ID: <a.b@example.com>',
+    'MIME-Version: 1.0',
+    'Content-Type: text/html; charset=utf-8',
+    'Content-Transfer-Encoding: 7bit',
+    '',
+    '<p>Hello</p>',
+    '',
+  ].join('\r\n');
+
+  it('throws SELF_CHECK_FAILED naming html-only', () => {
+    const policy = { ...strict, now };
+    expect(() => selfCheck(Buffer.from(htmlOnly), policy)).toThrow(/html-only/);
+    try {
+      selfCheck(Buffer.from(htmlOnly), policy);
+    } catch (e) {
+      expect((e as MailHygieneError).code).toBe('SELF_CHECK_FAILED');
+    }
+  });
+
+  it('passes the same message with a text alternative', async () => {
+    const { raw } = await compose({ ...base, text: 'Hello', html: '<p>Hello</p>' }, { now });
+    expect(() => selfCheck(raw, { ...strict, now })).not.toThrow();
+  });
+});
