@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TransportError } from '../../src/transport/error.js';
@@ -263,7 +264,8 @@ describe('smtpTransport against smtp-server on loopback', () => {
   });
 
   it('requireTLS against a server without STARTTLS fails and sends nothing', async () => {
-    const s = await server();
+    // hideSTARTTLS alone still answers STARTTLS (with smtp-server's own, expired, certificate).
+    const s = await server({ disabledCommands: ['STARTTLS'] });
     const err = await rejection(
       transportFor(s.port, { requireTLS: true }).send({ raw: sampleRaw(), envelope }),
     );
@@ -360,5 +362,51 @@ describe('smtpTransport against smtp-server on loopback', () => {
     const err = await rejection(t.send({ raw: sampleRaw(), envelope }));
     expect(err.code).toBe('TRANSPORT_UNAVAILABLE');
     expect(err.message).toMatch(/npm install nodemailer/);
+  });
+});
+
+describe('smtpTransport: a relay certificate that fails verification', () => {
+  // Self-signed for relay.test, valid 2000-9999 (test/fixtures/tls/README.md): no clock dependence.
+  const fixture = (name: string) =>
+    readFileSync(new URL(`../fixtures/tls/relay-self-signed.${name}.pem`, import.meta.url));
+  const cert = fixture('cert');
+  const key = fixture('key');
+
+  async function tlsServer(): Promise<TestServer> {
+    return server({ hideSTARTTLS: false, key, cert });
+  }
+
+  it('a self-signed certificate is a permanent configuration error naming the tls option', async () => {
+    const s = await tlsServer();
+    for (const extra of [{}, { requireTLS: true }]) {
+      const err = await rejection(transportFor(s.port, extra).send({ raw: sampleRaw(), envelope }));
+      expect(err.temporary).toBe(false);
+      expect(err.permanent).toBe(true);
+      expect(err.code).toBe('TRANSPORT_UNAVAILABLE');
+      expect(err.field).toBe('tls');
+      expect(err.message).toMatch(/DEPTH_ZERO_SELF_SIGNED_CERT/);
+      expect(err.message).toMatch(/tls: \{ ca \}/);
+    }
+    expect(s.received).toHaveLength(0);
+  });
+
+  it('a trusted certificate for another host name is permanent too (ERR_TLS_CERT_ALTNAME_INVALID)', async () => {
+    const s = await tlsServer();
+    const err = await rejection(
+      transportFor(s.port, { tls: { ca: cert } }).send({ raw: sampleRaw(), envelope }),
+    );
+    expect(err.permanent).toBe(true);
+    expect(err.message).toMatch(/ERR_TLS_CERT_ALTNAME_INVALID/);
+    expect(err.message).toMatch(/servername/);
+  });
+
+  it('with its CA trusted and the right servername the same relay works', async () => {
+    const s = await tlsServer();
+    const raw = sampleRaw();
+    await transportFor(s.port, { tls: { ca: cert, servername: 'relay.test' } }).send({
+      raw,
+      envelope,
+    });
+    expect(s.received[0]!.raw.equals(raw)).toBe(true);
   });
 });
