@@ -4,10 +4,12 @@
  * load it.
  */
 
+import { createRequire } from 'node:module';
 import type { ConnectionOptions } from 'node:tls';
 import { MailHygieneError } from '../errors.js';
 import { findUnsafeCodePoint } from '../header/single-line.js';
 import { TransportError } from './error.js';
+import { loadLazily } from './lazy-load.js';
 import { type NodemailerLikeTransporter, sendThroughNodemailer } from './nodemailer.js';
 import type { OutgoingMessage, SendResult, Transport } from './types.js';
 
@@ -36,11 +38,11 @@ export interface SmtpTransportOptions {
   tls?: ConnectionOptions;
   /** HELO/EHLO name. Default: nodemailer's (the machine's host name). */
   name?: string;
-  /** Milliseconds to wait for the TCP connection. */
+  /** Milliseconds to wait for the TCP connection. Default 30 000. */
   connectionTimeout?: number;
-  /** Milliseconds to wait for the 220 greeting. */
+  /** Milliseconds to wait for the 220 greeting. Default 30 000. */
   greetingTimeout?: number;
-  /** Milliseconds of inactivity before the connection is given up. */
+  /** Milliseconds of inactivity before the connection is given up. Default 60 000. */
   socketTimeout?: number;
   /** Allow UTF-8 envelope addresses (the server must offer SMTPUTF8). Default false. */
   smtputf8?: boolean;
@@ -53,21 +55,28 @@ interface NodemailerModule {
 }
 
 /**
- * Imports nodemailer. The specifier is a variable on purpose: bundlers then
- * leave the import alone, so nodemailer stays an optional peer dependency.
+ * How to install nodemailer so that mailhygiene finds it. A global
+ * mailhygiene (the sendmail shim) resolves packages from the global
+ * node_modules it sits in, so nodemailer must be installed globally too.
+ */
+export const NODEMAILER_INSTALL_HINT =
+  'npm install nodemailer (in the app that uses mailhygiene; for the global mailhygiene-sendmail: npm install -g nodemailer)';
+
+/**
+ * Loads nodemailer with `require` (nodemailer ships CommonJS in every
+ * version we support; the sendmail bundle has no `import()`), through
+ * {@link loadLazily} so that a file-descriptor shortage is a temporary error
+ * and the next send loads it again. The specifier is a variable so that
+ * bundlers leave it alone and nodemailer stays an optional peer dependency.
  * @internal exported for tests
  */
-export async function loadNodemailer(specifier = 'nodemailer'): Promise<NodemailerModule> {
-  let mod: unknown;
-  try {
-    mod = await import(specifier);
-  } catch (err) {
-    throw new TransportError(
-      'TRANSPORT_UNAVAILABLE',
-      'smtpTransport needs the optional peer dependency "nodemailer": npm install nodemailer',
-      { temporary: false, cause: err },
-    );
-  }
+export function loadNodemailer(
+  specifier = 'nodemailer',
+  req: (id: string) => unknown = createRequire(import.meta.url),
+): NodemailerModule {
+  const mod = loadLazily(`"${specifier}" (needed by smtpTransport)`, NODEMAILER_INSTALL_HINT, () =>
+    req(specifier),
+  );
   const m = mod as Partial<NodemailerModule> & { default?: Partial<NodemailerModule> };
   const createTransport = m.createTransport ?? m.default?.createTransport;
   if (typeof createTransport !== 'function') {
@@ -78,9 +87,22 @@ export async function loadNodemailer(specifier = 'nodemailer'): Promise<Nodemail
   return { createTransport };
 }
 
+/**
+ * Timeouts used unless the caller sets them (nodemailer's own wait up to 10
+ * minutes for a silent server, which leaves `send()` and PHP's `mail()`
+ * hanging): 30 s to connect, 30 s for the greeting, 60 s of silence at any
+ * later point (a relay that stalls after DATA). A stalled send rejects as
+ * temporary.
+ */
+export const SMTP_TIMEOUT_DEFAULTS = {
+  connectionTimeout: 30_000,
+  greetingTimeout: 30_000,
+  socketTimeout: 60_000,
+} as const;
+
 /** nodemailer's options from ours; nothing that would let nodemailer build or change messages. */
 function toNodemailerOptions(o: SmtpTransportOptions): Record<string, unknown> {
-  const opts: Record<string, unknown> = { ...o.nodemailer, host: o.host };
+  const opts: Record<string, unknown> = { ...SMTP_TIMEOUT_DEFAULTS, ...o.nodemailer, host: o.host };
   const copy = [
     'port',
     'secure',
@@ -137,7 +159,7 @@ function checkHeloName(name: unknown): void {
 export function smtpTransport(
   options: SmtpTransportOptions,
   /** @internal for tests: how nodemailer is loaded. */
-  load: () => Promise<NodemailerModule> = () => loadNodemailer(),
+  load: () => NodemailerModule | Promise<NodemailerModule> = () => loadNodemailer(),
 ): Transport {
   if (!options || typeof options.host !== 'string' || options.host === '') {
     throw new TransportError('TRANSPORT_UNAVAILABLE', 'smtpTransport needs a host', {
@@ -151,7 +173,9 @@ export function smtpTransport(
 
   const getTransporter = (): Promise<NodemailerLikeTransporter> => {
     if (!transporter) {
-      const created = load().then((nm) => nm.createTransport(toNodemailerOptions(options)));
+      const created = Promise.resolve()
+        .then(load)
+        .then((nm) => nm.createTransport(toNodemailerOptions(options)));
       transporter = created;
       // A failed load is reported on this send and retried on the next, not cached forever.
       created.catch(() => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TransportError } from '../../src/transport/error.js';
-import { loadNodemailer, smtpTransport } from '../../src/transport/smtp.js';
+import { loadNodemailer, SMTP_TIMEOUT_DEFAULTS, smtpTransport } from '../../src/transport/smtp.js';
 import type { Transport } from '../../src/transport/types.js';
 import { chunkedStream, sampleRaw } from './helpers.js';
 import {
@@ -355,6 +355,28 @@ describe('smtpTransport against smtp-server on loopback', () => {
     expect(connections).toBe(0);
   });
 
+  it("has connection, greeting and socket timeouts by default (not nodemailer's 10 minutes)", async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const fake = {
+      createTransport(options: Record<string, unknown>) {
+        seen.push(options);
+        return { sendMail: async () => ({ accepted: envelope.to, rejected: [] }) };
+      },
+    };
+    await smtpTransport({ host: '127.0.0.1' }, () => fake).send({ raw: sampleRaw(), envelope });
+    await smtpTransport({ host: '127.0.0.1', socketTimeout: 5 }, () => fake).send({
+      raw: sampleRaw(),
+      envelope,
+    });
+    expect(SMTP_TIMEOUT_DEFAULTS).toEqual({
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
+    });
+    expect(seen[0]).toMatchObject(SMTP_TIMEOUT_DEFAULTS);
+    expect(seen[1]).toMatchObject({ ...SMTP_TIMEOUT_DEFAULTS, socketTimeout: 5 });
+  });
+
   it('without nodemailer: TRANSPORT_UNAVAILABLE with a clear message', async () => {
     const t = smtpTransport({ host: '127.0.0.1', port: 1 }, () =>
       loadNodemailer('nodemailer-is-not-installed-here'),
@@ -362,6 +384,8 @@ describe('smtpTransport against smtp-server on loopback', () => {
     const err = await rejection(t.send({ raw: sampleRaw(), envelope }));
     expect(err.code).toBe('TRANSPORT_UNAVAILABLE');
     expect(err.message).toMatch(/npm install nodemailer/);
+    expect(err.message).toMatch(/npm install -g nodemailer/);
+    expect(err.permanent).toBe(true);
   });
 });
 

@@ -9,7 +9,7 @@ import { MailHygieneError } from '../../errors.js';
 import { TransportError } from '../../transport/error.js';
 import type { SendResult, Transport } from '../../transport/types.js';
 import type { Envelope, Finding } from '../../types.js';
-import { ConfigError, loadConfig, type SendmailConfig } from './config.js';
+import { ConfigError, checkTransportInstalled, loadConfig, type SendmailConfig } from './config.js';
 import type { DeadLetterRecord } from './dead-letter.js';
 import {
   chooseSender,
@@ -219,6 +219,7 @@ export async function runSendmail(argv: string[], io: ShimIo, deps: ShimDeps): P
   let config: SendmailConfig;
   try {
     config = loadConfig(io.env);
+    checkTransportInstalled(config);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     io.stderr.write(`${PROG}: ${e.message}\n`);
