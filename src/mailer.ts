@@ -5,6 +5,7 @@
 import { compose } from './compose.js';
 import { MailHygieneError } from './errors.js';
 import type { Options } from './policy.js';
+import { closedError } from './transport/error.js';
 import type { SendResult, Transport } from './transport/types.js';
 import type { Envelope, MessageInput } from './types.js';
 
@@ -22,7 +23,12 @@ export interface MailerSendResult extends SendResult {
 export interface Mailer {
   /** Composes `input` and hands it to the transport. Rejects without sending on any refusal. */
   send(input: MessageInput, overrides?: Options): Promise<MailerSendResult>;
-  /** Closes the transport (SMTP pools, …). */
+  /**
+   * Closes the transport (SMTP pools, …) and releases its sockets. Closed
+   * means closed: a send after it, or one still composing, rejects with a
+   * temporary `TransportError` (`field: 'closed'`), and so does mail still
+   * queued in a pool; nothing opens a new connection.
+   */
   close(): Promise<void>;
 }
 
@@ -45,9 +51,13 @@ export function createMailer(options: MailerOptions): Mailer {
     });
   }
   const { transport, ...defaults } = options;
+  let closed = false;
   return {
     async send(input, overrides = {}) {
+      if (closed) throw closedError('the mailer');
       const composed = await compose(input, { ...defaults, ...overrides });
+      // close() may have run while this message was composed: it must not reopen the transport.
+      if (closed) throw closedError('the mailer');
       const result = await transport.send({
         raw: composed.raw,
         envelope: composed.envelope,
@@ -56,6 +66,7 @@ export function createMailer(options: MailerOptions): Mailer {
       return { ...result, messageId: composed.messageId, envelope: composed.envelope };
     },
     async close() {
+      closed = true;
       await transport.close?.();
     },
   };

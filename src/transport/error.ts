@@ -153,6 +153,19 @@ export function isCertificateErrorCode(code: string | undefined): boolean {
   return code !== undefined && CERTIFICATE_CODES.has(code);
 }
 
+/**
+ * The error for a send on a mailer or transport that was closed, or still
+ * queued when it was: no server saw the message, so it is temporary (queue
+ * it for a mailer that is open). `field: 'closed'` tells it apart.
+ */
+export function closedError(what: string): TransportError {
+  return new TransportError(
+    'TRANSPORT_UNAVAILABLE',
+    `${what} was closed; the message was not sent (send it again through an open one)`,
+    { temporary: true, field: 'closed' },
+  );
+}
+
 /** How a sendmail exit status is reported. */
 export interface SysexitClass {
   temporary: boolean;

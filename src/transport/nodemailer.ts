@@ -91,7 +91,12 @@ export function mapNodemailerError(error: unknown): TransportError {
   const responseCode = typeof e.responseCode === 'number' ? e.responseCode : parsed.responseCode;
   const byReply = responseCode === undefined ? undefined : isTemporarySmtpCode(responseCode);
   const temporary =
-    byReply ?? (isTemporaryNetworkCode(e.code) || isTemporaryNetworkCode(e.originalCode));
+    byReply ??
+    (isTemporaryNetworkCode(e.code) ||
+      isTemporaryNetworkCode(e.originalCode) ||
+      // nodemailer's pool fails what is still queued with this (no code) when it is closed:
+      // no server saw those messages.
+      e.message === POOL_CLOSED_MESSAGE);
   const rejected = Array.isArray(e.rejected) ? e.rejected.map(addressOf) : undefined;
   const message = typeof e.message === 'string' ? e.message : String(error);
   return new TransportError('TRANSPORT_FAILED', message, {
@@ -104,6 +109,9 @@ export function mapNodemailerError(error: unknown): TransportError {
     cause: error,
   });
 }
+
+/** What nodemailer's SMTP pool rejects queued messages with on close(). */
+const POOL_CLOSED_MESSAGE = 'Connection pool was closed';
 
 /** The certificate error code on a nodemailer error (nodemailer keeps Node's as `originalCode`). */
 function certificateErrorCode(e: NodemailerErrorFields & { cause?: unknown }): string | undefined {

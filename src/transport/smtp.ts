@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import type { ConnectionOptions } from 'node:tls';
 import { MailHygieneError } from '../errors.js';
 import { findUnsafeCodePoint } from '../header/single-line.js';
-import { TransportError } from './error.js';
+import { closedError, TransportError } from './error.js';
 import { loadLazily } from './lazy-load.js';
 import { type NodemailerLikeTransporter, sendThroughNodemailer } from './nodemailer.js';
 import type { OutgoingMessage, SendResult, Transport } from './types.js';
@@ -170,6 +170,8 @@ export function smtpTransport(
   if (options.name !== undefined) checkHeloName(options.name);
   const checkOptions = { smtputf8: options.smtputf8 ?? false };
   let transporter: Promise<NodemailerLikeTransporter> | undefined;
+  // Closed means closed: no send after close() opens a new connection or pool that nobody closes.
+  let closed = false;
 
   const getTransporter = (): Promise<NodemailerLikeTransporter> => {
     if (!transporter) {
@@ -188,9 +190,13 @@ export function smtpTransport(
   return {
     name: 'smtp',
     async send(msg: OutgoingMessage): Promise<SendResult> {
-      return sendThroughNodemailer(await getTransporter(), msg, checkOptions);
+      if (closed) throw closedError('the smtp transport');
+      const t = await getTransporter();
+      if (closed) throw closedError('the smtp transport');
+      return sendThroughNodemailer(t, msg, checkOptions);
     },
     async close() {
+      closed = true;
       if (!transporter) return;
       const t = await transporter.catch(() => undefined);
       transporter = undefined;
