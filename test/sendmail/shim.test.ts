@@ -3,6 +3,7 @@
  * message on stdin, judged by exit status, the files it leaves (outbox,
  * dead letters) and its log lines.
  */
+import { readFileSync } from 'node:fs';
 import { chmod, cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -338,6 +339,38 @@ describe('mailhygiene-sendmail (bundled, as a child process)', () => {
       expect(again.code).toBe(75); // found it; the relay is down (connection refused)
     } finally {
       await rm(global, { recursive: true, force: true });
+    }
+  });
+
+  it('SMTP relay with a self-signed certificate → 78 (configuration), a dead letter and a hint at tls', async () => {
+    const fixture = (name: string) =>
+      readFileSync(new URL(`../fixtures/tls/relay-self-signed.${name}.pem`, import.meta.url));
+    const server = await startSmtpServer({
+      hideSTARTTLS: false,
+      key: fixture('key'),
+      cert: fixture('cert'),
+    });
+    try {
+      const s = await sandbox();
+      await s.writeConfig({
+        transport: {
+          type: 'smtp',
+          host: '127.0.0.1',
+          port: server.port,
+          secure: false,
+          requireTLS: true,
+          timeoutMs: 5000,
+        },
+      });
+      const r = await runShim(bin, ['-t', '-i'], phpMail(), { MAILHYGIENE_CONFIG: s.configPath });
+      expect(r.code).toBe(78);
+      expect(r.stderr).toContain('DEPTH_ZERO_SELF_SIGNED_CERT');
+      expect(r.stderr).toMatch(/tls/);
+      const [dead] = await s.files(s.deadLetters);
+      expect(dead!.json).toMatchObject({ stage: 'transport', temporary: false, exitCode: 78 });
+      expect(server.received).toHaveLength(0);
+    } finally {
+      await server.close();
     }
   });
 

@@ -99,12 +99,14 @@ interface Context {
 }
 
 /**
- * The exit status for a failed hand-over: temporary → 75; permanent → 67
- * when the recipients themselves were refused, else 69.
+ * The exit status for a failed hand-over: temporary → 75; a relay
+ * certificate that fails verification → 78 (the configuration's `tls`);
+ * permanent → 67 when the recipients themselves were refused, else 69.
  */
 export function exitCodeForSendError(err: unknown, recipients: readonly string[]): number {
   if (err instanceof TransportError) {
     if (err.temporary) return EXIT.TEMPFAIL;
+    if (err.field === 'tls') return EXIT.CONFIG;
     if (err.exitCode === EXIT.NOUSER) return EXIT.NOUSER;
     if (err.rejected && err.rejected.length > 0 && err.rejected.length >= recipients.length) {
       return EXIT.NOUSER;
