@@ -19,6 +19,7 @@ import { hasStreamedBody } from './mime/tree.js';
 import { type Options, type Policy, resolvePolicy } from './policy.js';
 import { parseMessageInput, parseOptions } from './schema.js';
 import { selfCheck } from './self-check.js';
+import { importLazily } from './transport/lazy-load.js';
 import type { ComposedMessage, ComposedStream, Envelope, MessageInput } from './types.js';
 
 interface Prepared {
@@ -34,7 +35,8 @@ async function prepare(input: MessageInput, options: Options | undefined): Promi
   const policy = resolvePolicy(parseOptions(options));
   const msg = parseMessageInput(input);
   const convert = needsTextFromHtml(msg, policy)
-    ? (await import('./body/html-to-text.js')).htmlToText
+    ? (await importLazily('the HTML-to-text converter', () => import('./body/html-to-text.js')))
+        .htmlToText
     : undefined;
   const built = buildMessage(msg, policy, convert);
   const envelope: Envelope = {

@@ -8,6 +8,7 @@ import { MailHygieneError } from './errors.js';
 import { ownData } from './own.js';
 import { type Options, resolvePolicy } from './policy.js';
 import { parseOptions } from './schema.js';
+import { closedError } from './transport/error.js';
 import type { SendResult, Transport } from './transport/types.js';
 import type { Envelope, MessageInput } from './types.js';
 
@@ -25,7 +26,12 @@ export interface MailerSendResult extends SendResult {
 export interface Mailer {
   /** Composes `input` and hands it to the transport. Rejects without sending on any refusal. */
   send(input: MessageInput, overrides?: Options): Promise<MailerSendResult>;
-  /** Closes the transport (SMTP pools, …). */
+  /**
+   * Closes the transport (SMTP pools, …) and releases its sockets. Closed
+   * means closed: a send after it, or one still composing, rejects with a
+   * temporary `TransportError` (`field: 'closed'`), and so does mail still
+   * queued in a pool; nothing opens a new connection.
+   */
   close(): Promise<void>;
 }
 
@@ -58,11 +64,15 @@ export function createMailer(options: MailerOptions): Mailer {
   // Checked now, not on each send: a misspelled option or a bad bounce address fails at startup.
   const defaults = parseOptions(rest);
   checkEnvelopeFromOption(resolvePolicy(defaults));
+  let closed = false;
   return {
     async send(input, overrides) {
+      if (closed) throw closedError('the mailer');
       const options =
         overrides === undefined ? defaults : { ...defaults, ...parseOptions(overrides) };
       const composed = await compose(input, options);
+      // close() may have run while this message was composed: it must not reopen the transport.
+      if (closed) throw closedError('the mailer');
       const result = await transport.send({
         raw: composed.raw,
         envelope: composed.envelope,
@@ -71,6 +81,7 @@ export function createMailer(options: MailerOptions): Mailer {
       return { ...result, messageId: composed.messageId, envelope: composed.envelope };
     },
     async close() {
+      closed = true;
       await transport.close?.();
     },
   };

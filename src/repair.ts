@@ -17,6 +17,7 @@ import { repairHeaders } from './repair/headers.js';
 import { preflight } from './repair/preflight.js';
 import { refuse } from './repair/refuse.js';
 import type { RepairOptions, RepairResult } from './repair/types.js';
+import { importLazily } from './transport/lazy-load.js';
 import type { Envelope, Finding } from './types.js';
 
 export type { RepairOptions, RepairResult } from './repair/types.js';
@@ -24,7 +25,9 @@ export type { RepairOptions, RepairResult } from './repair/types.js';
 /** Rules about the envelope: fixing them never needs new bytes. */
 const ENVELOPE_RULES = new Set(rules.filter((r) => !r.needs.includes('raw')).map((r) => r.id));
 
-const loadHtmlToText = async () => (await import('./body/html-to-text.js')).htmlToText;
+const loadHtmlToText = async () =>
+  (await importLazily('the HTML-to-text converter', () => import('./body/html-to-text.js')))
+    .htmlToText;
 
 /**
  * Repairs a raw message. Resolves to the repaired bytes, the envelope and one

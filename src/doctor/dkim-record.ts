@@ -4,7 +4,7 @@
  * key the mailer signs with.
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { type DoctorCheck, fail, pass, warn } from './report.js';
+import { type DoctorCheck, fail, pass, unknown, warn } from './report.js';
 import type { DoctorResolver } from './resolver.js';
 
 /** Tags of a DKIM key record; names lower-cased, values with whitespace removed. */
@@ -62,7 +62,7 @@ export async function checkDkimRecord(
   const name = `${input.selector}._domainkey.${input.domain}`;
   const txt = await dns.txt(name);
   if (txt.kind === 'error') {
-    out.push(warn('dkim-record', `TXT lookup for ${name} failed (${txt.code}); try again`));
+    out.push(unknown('dkim-record', `TXT ${name}`, txt.code));
     return out;
   }
   const records = txt.kind === 'ok' ? txt.value : [];

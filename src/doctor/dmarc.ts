@@ -5,7 +5,7 @@
  */
 import { alignedRelaxed, alignedStrict, organizationalDomain } from '../dkim/align.js';
 import { parseTagList } from './dkim-record.js';
-import { type DoctorCheck, fail, pass, warn } from './report.js';
+import { type DoctorCheck, fail, pass, unknown, warn } from './report.js';
 import type { DoctorResolver } from './resolver.js';
 
 export interface DmarcPolicy {
@@ -57,6 +57,10 @@ export interface DmarcCheckInput {
   spfPass?: boolean;
   /** False when the DKIM record checks failed. */
   dkimUsable?: boolean;
+  /** True when SPF could not be evaluated because a DNS lookup failed. */
+  spfUnknown?: boolean;
+  /** True when the DKIM record could not be looked up. */
+  dkimUnknown?: boolean;
 }
 
 async function findRecord(
@@ -86,9 +90,7 @@ export async function checkDmarc(
   const found = await findRecord(dns, from);
   let policy: DmarcPolicy | undefined;
   if (found.error) {
-    out.push(
-      warn('dmarc-record', `TXT lookup for ${found.name} failed (${found.error}); try again`),
-    );
+    out.push(unknown('dmarc-record', `TXT ${found.name}`, found.error));
   } else if (found.records.length === 0) {
     out.push(
       fail(
@@ -182,11 +184,32 @@ export async function checkDmarc(
     );
   }
 
-  const spfCounts = spfAligned && input.spfPass !== false;
-  const dkimCounts = dkimAligned && input.dkimUsable !== false;
-  if (spfCounts || dkimCounts) {
+  const spfCounts = spfAligned && input.spfPass !== false && !input.spfUnknown;
+  const dkimCounts = dkimAligned && input.dkimUsable !== false && !input.dkimUnknown;
+  // Without the policy (lookup failed) the alignment mode is unknown; relaxed was assumed.
+  const modeUnknown =
+    found.error !== undefined &&
+    (alignedRelaxed(input.envelopeDomain, from) !== alignedStrict(input.envelopeDomain, from) ||
+      (input.dkimDomain !== undefined &&
+        alignedRelaxed(input.dkimDomain, from) !== alignedStrict(input.dkimDomain, from)));
+  const spfMaybe = spfAligned && input.spfPass !== false && input.spfUnknown === true;
+  const dkimMaybe = dkimAligned && input.dkimUsable !== false && input.dkimUnknown === true;
+  if ((spfCounts || dkimCounts) && !modeUnknown) {
     const via = [spfCounts ? 'SPF' : '', dkimCounts ? 'DKIM' : ''].filter(Boolean).join(' and ');
     out.push(pass('dmarc-aligned', `DMARC can pass via ${via}`));
+  } else if (spfCounts || dkimCounts || spfMaybe || dkimMaybe || modeUnknown) {
+    const failed = [
+      input.spfUnknown ? 'SPF' : '',
+      input.dkimUnknown ? 'the DKIM record' : '',
+      found.error ? 'the DMARC record' : '',
+    ].filter(Boolean);
+    out.push(
+      unknown(
+        'dmarc-aligned',
+        `${failed.join(', ') || 'the DNS records'} (needed to tell whether DMARC can pass)`,
+        found.error ?? 'lookup failed',
+      ),
+    );
   } else {
     out.push(
       fail(

@@ -5,7 +5,7 @@
  * looks like a dial-up or dynamic pool address.
  */
 import { isIP } from 'node:net';
-import { type DoctorCheck, fail, pass, warn } from './report.js';
+import { type DoctorCheck, fail, pass, unknown, warn } from './report.js';
 import { type DoctorResolver, type Lookup, reverseName, sameIp } from './resolver.js';
 
 const HOSTNAME =
@@ -87,10 +87,13 @@ export async function checkHelo(
   out.push(pass('helo-fqdn', `HELO ${name} is a fully-qualified domain name`));
 
   const addrs = await dns.addresses(name);
+  if (addrs.kind === 'error') {
+    out.push(unknown('helo-resolves', `A/AAAA for HELO ${name}`, addrs.code));
+    return out;
+  }
   if (addrs.kind !== 'ok') {
-    const check = addrs.kind === 'error' ? warn : fail;
     out.push(
-      check(
+      fail(
         'helo-resolves',
         `HELO ${name} has no A/AAAA record: ${describeFailure(addrs)}`,
         `Publish an A (and AAAA for IPv6) record for ${name} pointing to the sending IP.`,
@@ -123,9 +126,13 @@ export async function checkPtr(
 ): Promise<DoctorCheck[]> {
   const out: DoctorCheck[] = [];
   const ptr = await dns.ptr(ip);
+  if (ptr.kind === 'error') {
+    out.push(unknown('ptr-exists', `PTR ${reverseName(ip)}`, ptr.code));
+    return out;
+  }
   if (ptr.kind !== 'ok') {
     out.push(
-      (ptr.kind === 'error' ? warn : fail)(
+      fail(
         'ptr-exists',
         `${ip} has no PTR record (${reverseName(ip)}: ${describeFailure(ptr)}); Gmail and Yahoo reject or throttle mail from IPs without reverse DNS`,
         `Ask whoever owns ${ip} (hosting provider / ISP) to set its PTR to your mail host name, e.g. ${helo}.`,
@@ -140,10 +147,13 @@ export async function checkPtr(
   const confirmed = forward
     .filter((f) => f.a.kind === 'ok' && f.a.value.some((x) => sameIp(x, ip)))
     .map((f) => f.n);
+  const failedLookup = forward.find((f) => f.a.kind === 'error');
   if (confirmed.length > 0) {
     out.push(
       pass('ptr-fcrdns', `forward-confirmed reverse DNS: ${confirmed[0]} resolves back to ${ip}`),
     );
+  } else if (failedLookup?.a.kind === 'error') {
+    out.push(unknown('ptr-fcrdns', `A/AAAA for ${failedLookup.n}`, failedLookup.a.code));
   } else {
     const seen = forward
       .map((f) => `${f.n} → ${f.a.kind === 'ok' ? f.a.value.join(', ') : describeFailure(f.a)}`)

@@ -128,6 +128,9 @@ export async function doctor(options: DoctorOptions): Promise<DoctorReport> {
   };
   if (spfResult) dmarcInput.spfPass = spfResult.status === 'pass';
   else if (spf.some((c) => c.status === 'fail')) dmarcInput.spfPass = false;
+  // A failed lookup says nothing either way: DMARC alignment cannot then be said to pass.
+  if (spf.some((c) => c.status === 'unknown')) dmarcInput.spfUnknown = true;
+  if (dkim.some((c) => c.status === 'unknown')) dmarcInput.dkimUnknown = true;
   if (options.dkim) dmarcInput.dkimDomain = options.dkim.domain.toLowerCase();
   const dmarc = await checkDmarc(dns, dmarcInput);
 

@@ -3,7 +3,7 @@
  * receive replies? MX present (or the RFC 5321 §5.1 A/AAAA fallback), MX
  * hosts that resolve, and a layout without a spam-magnet backup MX.
  */
-import { type DoctorCheck, fail, pass, warn } from './report.js';
+import { type DoctorCheck, fail, pass, unknown, warn } from './report.js';
 import type { DoctorResolver } from './resolver.js';
 
 /**
@@ -31,12 +31,14 @@ export async function checkMx(
     return out;
   }
   if (mx.kind === 'error') {
-    out.push(warn(id(''), `MX lookup for ${domain} failed (${mx.code}); try again`));
+    out.push(unknown(id(''), `MX ${domain}`, mx.code));
     return out;
   }
   if (mx.kind === 'nodata') {
     const a = await dns.addresses(domain);
-    if (a.kind === 'ok') {
+    if (a.kind === 'error') {
+      out.push(unknown(id(''), `A/AAAA ${domain} (it has no MX)`, a.code));
+    } else if (a.kind === 'ok') {
       out.push(
         warn(
           id(''),
@@ -79,8 +81,12 @@ export async function checkMx(
   const hosts = await Promise.all(
     records.map(async (r) => ({ ...r, a: await dns.addresses(r.exchange) })),
   );
-  const dead = hosts.filter((h) => h.a.kind !== 'ok');
-  if (dead.length === 0) {
+  // A host whose lookup failed is not known to be dead.
+  const dead = hosts.filter((h) => h.a.kind === 'nxdomain' || h.a.kind === 'nodata');
+  const failed = hosts.find((h) => h.a.kind === 'error');
+  if (dead.length === 0 && failed?.a.kind === 'error') {
+    out.push(unknown(id('-hosts'), `A/AAAA for MX host ${failed.exchange}`, failed.a.code));
+  } else if (dead.length === 0) {
     out.push(pass(id('-hosts'), `every MX host of ${domain} resolves`));
   } else {
     const check = dead.length === hosts.length ? fail : warn;

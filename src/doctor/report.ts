@@ -1,6 +1,11 @@
 /** The result shape of `doctor()` and its human-readable rendering. */
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
+/**
+ * `unknown`: the check could not be made because a DNS lookup failed
+ * (SERVFAIL, timeout, refused), as opposed to an answer that the record is
+ * not there (NXDOMAIN, NODATA). Never reported as pass or as "missing".
+ */
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown';
 
 /** One verdict: what was checked, the outcome, why, and how to fix it. */
 export interface DoctorCheck {
@@ -17,6 +22,8 @@ export interface DoctorReport {
   checks: DoctorCheck[];
   failures: number;
   warnings: number;
+  /** Checks that could not be made (a DNS lookup failed). */
+  unknowns: number;
 }
 
 /** Builders that keep check construction short and uniform. */
@@ -26,25 +33,38 @@ export const warn = (id: string, message: string, fix?: string): DoctorCheck =>
 export const fail = (id: string, message: string, fix?: string): DoctorCheck =>
   fix === undefined ? { id, status: 'fail', message } : { id, status: 'fail', message, fix };
 
-/** Counts failures and warnings. */
+/** A check that could not be made because the lookup `what` failed (`code`, e.g. ECONNREFUSED). */
+export const unknown = (id: string, what: string, code: string): DoctorCheck => ({
+  id,
+  status: 'unknown',
+  message: `could not be checked: the DNS lookup of ${what} failed (${code}), so nothing is known about it`,
+  fix: 'Check that the DNS resolver answers (--dns, or a working /etc/resolv.conf) and run doctor again.',
+});
+
+/** Counts failures, warnings and checks that could not be made. */
 export function makeReport(checks: DoctorCheck[]): DoctorReport {
   return {
     checks,
     failures: checks.filter((c) => c.status === 'fail').length,
     warnings: checks.filter((c) => c.status === 'warn').length,
+    unknowns: checks.filter((c) => c.status === 'unknown').length,
   };
 }
 
-/** Exit code of `mailhygiene doctor`: 0 all pass, 1 warnings only, 2 failures. */
+/**
+ * Exit code of `mailhygiene doctor`: 0 all pass, 1 warnings or checks that
+ * could not be made (nothing failed, but not all is known to be well), 2 failures.
+ */
 export function exitCodeOf(report: DoctorReport): number {
   if (report.failures > 0) return 2;
-  if (report.warnings > 0) return 1;
+  if (report.warnings > 0 || report.unknowns > 0) return 1;
   return 0;
 }
 
 const COLORS: Record<CheckStatus | 'dim' | 'bold', [string, string]> = {
   fail: ['\x1b[31m', '\x1b[39m'],
   warn: ['\x1b[33m', '\x1b[39m'],
+  unknown: ['\x1b[35m', '\x1b[39m'],
   pass: ['\x1b[32m', '\x1b[39m'],
   dim: ['\x1b[2m', '\x1b[22m'],
   bold: ['\x1b[1m', '\x1b[22m'],
@@ -53,6 +73,7 @@ const COLORS: Record<CheckStatus | 'dim' | 'bold', [string, string]> = {
 const HEADINGS: Record<CheckStatus, string> = {
   fail: 'Failures',
   warn: 'Warnings',
+  unknown: 'Could not be checked',
   pass: 'Passed',
 };
 
@@ -74,11 +95,12 @@ export function formatReport(
 ): string {
   const c = (k: keyof typeof COLORS, text: string): string =>
     options.color ? COLORS[k][0] + text + COLORS[k][1] : text;
-  const passed = report.checks.length - report.failures - report.warnings;
+  const unknowns = report.unknowns ?? 0;
+  const passed = report.checks.length - report.failures - report.warnings - unknowns;
   const lines = [
-    `${c('bold', options.title ?? 'sending setup')}: ${plural(report.failures, 'failure')}, ${plural(report.warnings, 'warning')}, ${passed} passed`,
+    `${c('bold', options.title ?? 'sending setup')}: ${plural(report.failures, 'failure')}, ${plural(report.warnings, 'warning')}, ${unknowns ? `${unknowns} not checked (DNS lookup failed), ` : ''}${passed} passed`,
   ];
-  for (const status of ['fail', 'warn', 'pass'] as const) {
+  for (const status of ['fail', 'warn', 'unknown', 'pass'] as const) {
     const group = report.checks.filter((x) => x.status === status);
     if (group.length === 0) continue;
     lines.push(`  ${c(status, `${HEADINGS[status]} (${group.length})`)}`);

@@ -2,7 +2,7 @@
  * SPF checks of the envelope-sender domain: one record, valid syntax, within
  * the 10-lookup limit for every path, and a `pass` for the sending IP.
  */
-import { type DoctorCheck, fail, pass, warn } from './report.js';
+import { type DoctorCheck, fail, pass, unknown, warn } from './report.js';
 import type { DoctorResolver } from './resolver.js';
 import { checkHost, MAX_LOOKUPS } from './spf-eval.js';
 import { isSpfRecord, parseSpf, type SpfRecord } from './spf-parse.js';
@@ -10,6 +10,8 @@ import { isSpfRecord, parseSpf, type SpfRecord } from './spf-parse.js';
 interface WalkResult {
   lookups: number;
   problems: string[];
+  /** The first include whose lookup failed (not: had no record). */
+  failed?: { name: string; code: string };
 }
 
 /**
@@ -47,6 +49,11 @@ export async function countSpfLookups(
     }
     seen.add(name);
     const txt = await dns.txt(name);
+    if (txt.kind === 'error') {
+      // Not a missing record: nothing is known about this include.
+      out.failed ??= { name, code: txt.code };
+      continue;
+    }
     const records = txt.kind === 'ok' ? txt.value.filter(isSpfRecord) : [];
     if (records.length !== 1) {
       out.problems.push(
@@ -62,6 +69,7 @@ export async function countSpfLookups(
     const sub = await countSpfLookups(dns, parsed.record, seen);
     out.lookups += sub.lookups;
     out.problems.push(...sub.problems);
+    out.failed ??= sub.failed;
   }
   return out;
 }
@@ -79,7 +87,7 @@ export async function checkSpf(dns: DoctorResolver, input: SpfCheckInput): Promi
   const out: DoctorCheck[] = [];
   const txt = await dns.txt(domain);
   if (txt.kind === 'error') {
-    out.push(warn('spf-record', `TXT lookup for ${domain} failed (${txt.code}); try again`));
+    out.push(unknown('spf-record', `TXT ${domain}`, txt.code));
     return out;
   }
   const records = txt.kind === 'ok' ? txt.value.filter(isSpfRecord) : [];
@@ -156,6 +164,8 @@ export async function checkSpf(dns: DoctorResolver, input: SpfCheckInput): Promi
         'Flatten includes into ip4/ip6 ranges or drop unused includes.',
       ),
     );
+  } else if (walk.problems.length === 0 && walk.failed) {
+    out.push(unknown('spf-lookups', `TXT ${walk.failed.name} (an include)`, walk.failed.code));
   } else if (walk.problems.length > 0) {
     out.push(
       fail(
@@ -180,7 +190,13 @@ export async function checkSpf(dns: DoctorResolver, input: SpfCheckInput): Promi
     const msg = `SPF for ${input.ip} as ${input.envelopeFrom}: ${v.result} (${v.reason})`;
     const addFix = `Authorize ${input.ip} in the SPF record of ${domain} (e.g. "ip${input.ip.includes(':') ? 6 : 4}:${input.ip}").`;
     if (v.result === 'pass') out.push(pass('spf-result', msg));
-    else if (v.result === 'softfail' || v.result === 'neutral' || v.result === 'temperror') {
+    else if (v.result === 'temperror') {
+      // A DNS failure during evaluation (RFC 7208 §2.6.6): the result is not known.
+      out.push({
+        ...unknown('spf-result', `SPF for ${input.ip}`, 'temperror'),
+        message: `${msg}: a DNS lookup failed, so the SPF result is not known`,
+      });
+    } else if (v.result === 'softfail' || v.result === 'neutral') {
       out.push(
         warn(
           'spf-result',

@@ -118,6 +118,54 @@ export function isTemporaryNetworkCode(code: string | undefined): boolean {
   return code !== undefined && TEMPORARY_NETWORK_CODES.has(code);
 }
 
+/**
+ * Node's names for a peer certificate that failed verification (OpenSSL's
+ * X509_V_ERR_* without the prefix, plus Node's own host-name check). The
+ * same certificate fails the same way on every retry: a configuration
+ * problem, never temporary.
+ */
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
+  'CERT_CHAIN_TOO_LONG',
+  'CERT_REVOKED',
+  'INVALID_CA',
+  'PATH_LENGTH_EXCEEDED',
+  'INVALID_PURPOSE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** True for a TLS certificate verification failure (see {@link CERTIFICATE_CODES}). */
+export function isCertificateErrorCode(code: string | undefined): boolean {
+  return code !== undefined && CERTIFICATE_CODES.has(code);
+}
+
+/**
+ * The error for a send on a mailer or transport that was closed, or still
+ * queued when it was: no server saw the message, so it is temporary (queue
+ * it for a mailer that is open). `field: 'closed'` tells it apart.
+ */
+export function closedError(what: string): TransportError {
+  return new TransportError(
+    'TRANSPORT_UNAVAILABLE',
+    `${what} was closed; the message was not sent (send it again through an open one)`,
+    { temporary: true, field: 'closed' },
+  );
+}
+
 /** How a sendmail exit status is reported. */
 export interface SysexitClass {
   temporary: boolean;

@@ -1,15 +1,23 @@
 /**
  * The embedded default: each message becomes `<id>.eml` (the exact bytes)
- * plus `<id>.json` (envelope, Message-ID, date). Both appear atomically, the
- * `.eml` first, so a reader that sees the `.json` always finds a complete
- * `.eml` next to it.
+ * plus `<id>.json` (envelope, Message-ID, date). The message is published
+ * whole or not at all (src/transport/atomic-file.ts): the `.json` appears
+ * first and the `.eml` last, so a pickup process that finds an `.eml` always
+ * finds its `.json`; a failed send leaves neither, nor any temp file.
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, unlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ownData } from '../own.js';
 import { assertEnvelope, type EnvelopeCheckOptions } from './argv.js';
-import { isExists, writeSyncedTemp } from './atomic-file.js';
+import {
+  type AtomicFs,
+  isExists,
+  linkAll,
+  realFs,
+  removeTemps,
+  writeSyncedTemp,
+} from './atomic-file.js';
 import { TransportError } from './error.js';
 import { guardRaw } from './raw-guard.js';
 import type { OutgoingMessage, SendResult, Transport } from './types.js';
@@ -48,17 +56,22 @@ export function fileIdFor(messageId: string | undefined): string {
 }
 
 /**
- * A transport that writes messages to a directory. `link()` publishes a
- * fully written temp file under its final name and fails if that name is
+ * A transport that writes messages to a directory. `link()` publishes
+ * fully written temp files under their final names and fails if a name is
  * taken, so nothing is ever overwritten or seen half-written; a taken name
- * gets a random suffix.
+ * gets a random suffix. A send that rejects left nothing behind, so a retry
+ * cannot deliver the message twice.
  *
  * @example
  * ```ts
  * const mailer = createMailer({ transport: fileTransport({ dir: './outbox' }) })
  * ```
  */
-export function fileTransport(options: FileTransportOptions = {}): Transport {
+export function fileTransport(
+  options: FileTransportOptions = {},
+  /** @internal for tests: the file-system calls, to make one fail. */
+  fs: AtomicFs = realFs,
+): Transport {
   // Own data properties only: an inherited `dir` (prototype pollution) is never used.
   options = ownData(options, '', 'INVALID_OPTIONS', 1) as FileTransportOptions;
   const dir = resolve(options.dir ?? './outbox');
@@ -70,18 +83,11 @@ export function fileTransport(options: FileTransportOptions = {}): Transport {
     const raw = await guardRaw(msg.raw);
     try {
       await mkdir(dir, { recursive: true });
-      const eml = await writeSyncedTemp(dir, raw);
+      const eml = await writeSyncedTemp(dir, raw, fs);
       const base = fileIdFor(msg.messageId);
       try {
         for (let attempt = 0; ; attempt++) {
           const id = attempt === 0 ? base : `${base}-${randomBytes(4).toString('hex')}`;
-          const emlPath = join(dir, `${id}.eml`);
-          try {
-            await link(eml.path, emlPath);
-          } catch (err) {
-            if (isExists(err) && attempt < 5) continue;
-            throw err;
-          }
           const record: FileTransportRecord = {
             id,
             messageId: msg.messageId ?? null,
@@ -92,21 +98,29 @@ export function fileTransport(options: FileTransportOptions = {}): Transport {
           const json = await writeSyncedTemp(
             dir,
             Buffer.from(`${JSON.stringify(record, null, 2)}\n`),
+            fs,
           );
+          const emlPath = join(dir, `${id}.eml`);
           try {
-            await link(json.path, join(dir, `${id}.json`));
+            // .json first, .eml last: a pickup process that finds the .eml finds its record.
+            await linkAll(
+              [
+                { temp: json.path, final: join(dir, `${id}.json`) },
+                { temp: eml.path, final: emlPath },
+              ],
+              fs,
+            );
           } catch (err) {
-            // A stray .json with this id: take our .eml back and try another id.
-            await unlink(emlPath).catch(() => {});
+            // A name taken by an earlier message: nothing of ours stays; try another id.
             if (isExists(err) && attempt < 5) continue;
             throw err;
           } finally {
-            await unlink(json.path).catch(() => {});
+            await removeTemps([json.path], fs);
           }
           return { accepted: [...msg.envelope.to], rejected: [], response: `saved ${emlPath}` };
         }
       } finally {
-        await unlink(eml.path).catch(() => {});
+        await removeTemps([eml.path], fs);
       }
     } catch (err) {
       if (err instanceof TransportError) throw err;

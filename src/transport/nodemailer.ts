@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import { assertEnvelope, type EnvelopeCheckOptions } from './argv.js';
 import {
+  isCertificateErrorCode,
   isTemporaryNetworkCode,
   isTemporarySmtpCode,
   parseSmtpReply,
@@ -69,16 +70,33 @@ function addressOf(entry: unknown): string {
  * RFC 5321 class (4yz temporary, 5yz permanent), lost or refused
  * connections and timeouts temporary, everything else (bad configuration,
  * authentication without a reply code, TLS failures, API errors) permanent.
+ * A refused server certificate is `TRANSPORT_UNAVAILABLE` with `field: 'tls'`
+ * and a hint at the `tls` option.
  */
 export function mapNodemailerError(error: unknown): TransportError {
   if (error instanceof TransportError) return error;
   const e = (error && typeof error === 'object' ? error : {}) as NodemailerErrorFields;
+  const certificate = certificateErrorCode(e);
+  if (certificate !== undefined) {
+    const message = typeof e.message === 'string' ? e.message : String(error);
+    return new TransportError('TRANSPORT_UNAVAILABLE', certificateHint(message, certificate), {
+      temporary: false,
+      field: 'tls',
+      ...(typeof e.command === 'string' ? { command: e.command } : {}),
+      cause: error,
+    });
+  }
   const response = typeof e.response === 'string' ? e.response : undefined;
   const parsed = response ? parseSmtpReply(response) : {};
   const responseCode = typeof e.responseCode === 'number' ? e.responseCode : parsed.responseCode;
   const byReply = responseCode === undefined ? undefined : isTemporarySmtpCode(responseCode);
   const temporary =
-    byReply ?? (isTemporaryNetworkCode(e.code) || isTemporaryNetworkCode(e.originalCode));
+    byReply ??
+    (isTemporaryNetworkCode(e.code) ||
+      isTemporaryNetworkCode(e.originalCode) ||
+      // nodemailer's pool fails what is still queued with this (no code) when it is closed:
+      // no server saw those messages.
+      e.message === POOL_CLOSED_MESSAGE);
   const rejected = Array.isArray(e.rejected) ? e.rejected.map(addressOf) : undefined;
   const message = typeof e.message === 'string' ? e.message : String(error);
   return new TransportError('TRANSPORT_FAILED', message, {
@@ -90,6 +108,27 @@ export function mapNodemailerError(error: unknown): TransportError {
     ...(rejected ? { rejected } : {}),
     cause: error,
   });
+}
+
+/** What nodemailer's SMTP pool rejects queued messages with on close(). */
+const POOL_CLOSED_MESSAGE = 'Connection pool was closed';
+
+/** The certificate error code on a nodemailer error (nodemailer keeps Node's as `originalCode`). */
+function certificateErrorCode(e: NodemailerErrorFields & { cause?: unknown }): string | undefined {
+  for (const code of [e.code, e.originalCode, (e.cause as { code?: unknown } | undefined)?.code]) {
+    if (typeof code === 'string' && isCertificateErrorCode(code)) return code;
+  }
+  return undefined;
+}
+
+/** Says what to change: a retry presents the same certificate. */
+function certificateHint(message: string, code: string): string {
+  return (
+    `the relay's TLS certificate was refused (${code}: ${message}); retrying will not help. ` +
+    'Trust its CA with the tls option ({ tls: { ca } }), or use the host name the certificate ' +
+    'names ({ tls: { servername } }); { tls: { rejectUnauthorized: false } } accepts any ' +
+    'certificate and is only for a relay on a network you trust'
+  );
 }
 
 /** True when some byte of `raw` is 8-bit, i.e. BODY=8BITMIME should be declared (RFC 6152). */

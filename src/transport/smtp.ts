@@ -4,11 +4,13 @@
  * load it.
  */
 
+import { createRequire } from 'node:module';
 import type { ConnectionOptions } from 'node:tls';
 import { MailHygieneError } from '../errors.js';
 import { findUnsafeCodePoint } from '../header/single-line.js';
 import { ownData } from '../own.js';
-import { TransportError } from './error.js';
+import { closedError, TransportError } from './error.js';
+import { loadLazily } from './lazy-load.js';
 import { type NodemailerLikeTransporter, sendThroughNodemailer } from './nodemailer.js';
 import type { OutgoingMessage, SendResult, Transport } from './types.js';
 
@@ -37,11 +39,11 @@ export interface SmtpTransportOptions {
   tls?: ConnectionOptions;
   /** HELO/EHLO name. Default: nodemailer's (the machine's host name). */
   name?: string;
-  /** Milliseconds to wait for the TCP connection. */
+  /** Milliseconds to wait for the TCP connection. Default 30 000. */
   connectionTimeout?: number;
-  /** Milliseconds to wait for the 220 greeting. */
+  /** Milliseconds to wait for the 220 greeting. Default 30 000. */
   greetingTimeout?: number;
-  /** Milliseconds of inactivity before the connection is given up. */
+  /** Milliseconds of inactivity before the connection is given up. Default 60 000. */
   socketTimeout?: number;
   /** Allow UTF-8 envelope addresses (the server must offer SMTPUTF8). Default false. */
   smtputf8?: boolean;
@@ -54,21 +56,28 @@ interface NodemailerModule {
 }
 
 /**
- * Imports nodemailer. The specifier is a variable on purpose: bundlers then
- * leave the import alone, so nodemailer stays an optional peer dependency.
+ * How to install nodemailer so that mailhygiene finds it. A global
+ * mailhygiene (the sendmail shim) resolves packages from the global
+ * node_modules it sits in, so nodemailer must be installed globally too.
+ */
+export const NODEMAILER_INSTALL_HINT =
+  'npm install nodemailer (in the app that uses mailhygiene; for the global mailhygiene-sendmail: npm install -g nodemailer)';
+
+/**
+ * Loads nodemailer with `require` (nodemailer ships CommonJS in every
+ * version we support; the sendmail bundle has no `import()`), through
+ * {@link loadLazily} so that a file-descriptor shortage is a temporary error
+ * and the next send loads it again. The specifier is a variable so that
+ * bundlers leave it alone and nodemailer stays an optional peer dependency.
  * @internal exported for tests
  */
-export async function loadNodemailer(specifier = 'nodemailer'): Promise<NodemailerModule> {
-  let mod: unknown;
-  try {
-    mod = await import(specifier);
-  } catch (err) {
-    throw new TransportError(
-      'TRANSPORT_UNAVAILABLE',
-      'smtpTransport needs the optional peer dependency "nodemailer": npm install nodemailer',
-      { temporary: false, cause: err },
-    );
-  }
+export function loadNodemailer(
+  specifier = 'nodemailer',
+  req: (id: string) => unknown = createRequire(import.meta.url),
+): NodemailerModule {
+  const mod = loadLazily(`"${specifier}" (needed by smtpTransport)`, NODEMAILER_INSTALL_HINT, () =>
+    req(specifier),
+  );
   const m = mod as Partial<NodemailerModule> & { default?: Partial<NodemailerModule> };
   const createTransport = m.createTransport ?? m.default?.createTransport;
   if (typeof createTransport !== 'function') {
@@ -79,9 +88,22 @@ export async function loadNodemailer(specifier = 'nodemailer'): Promise<Nodemail
   return { createTransport };
 }
 
+/**
+ * Timeouts used unless the caller sets them (nodemailer's own wait up to 10
+ * minutes for a silent server, which leaves `send()` and PHP's `mail()`
+ * hanging): 30 s to connect, 30 s for the greeting, 60 s of silence at any
+ * later point (a relay that stalls after DATA). A stalled send rejects as
+ * temporary.
+ */
+export const SMTP_TIMEOUT_DEFAULTS = {
+  connectionTimeout: 30_000,
+  greetingTimeout: 30_000,
+  socketTimeout: 60_000,
+} as const;
+
 /** nodemailer's options from ours; nothing that would let nodemailer build or change messages. */
 function toNodemailerOptions(o: SmtpTransportOptions): Record<string, unknown> {
-  const opts: Record<string, unknown> = { ...o.nodemailer, host: o.host };
+  const opts: Record<string, unknown> = { ...SMTP_TIMEOUT_DEFAULTS, ...o.nodemailer, host: o.host };
   const copy = [
     'port',
     'secure',
@@ -138,7 +160,7 @@ function checkHeloName(name: unknown): void {
 export function smtpTransport(
   options: SmtpTransportOptions,
   /** @internal for tests: how nodemailer is loaded. */
-  load: () => Promise<NodemailerModule> = () => loadNodemailer(),
+  load: () => NodemailerModule | Promise<NodemailerModule> = () => loadNodemailer(),
 ): Transport {
   // Own data properties only: an inherited `auth` or `host` (prototype pollution) is never used.
   options = ownData(options, '', 'INVALID_OPTIONS', 2) as SmtpTransportOptions;
@@ -151,10 +173,14 @@ export function smtpTransport(
   if (options.name !== undefined) checkHeloName(options.name);
   const checkOptions = { smtputf8: options.smtputf8 ?? false };
   let transporter: Promise<NodemailerLikeTransporter> | undefined;
+  // Closed means closed: no send after close() opens a new connection or pool that nobody closes.
+  let closed = false;
 
   const getTransporter = (): Promise<NodemailerLikeTransporter> => {
     if (!transporter) {
-      const created = load().then((nm) => nm.createTransport(toNodemailerOptions(options)));
+      const created = Promise.resolve()
+        .then(load)
+        .then((nm) => nm.createTransport(toNodemailerOptions(options)));
       transporter = created;
       // A failed load is reported on this send and retried on the next, not cached forever.
       created.catch(() => {
@@ -167,9 +193,13 @@ export function smtpTransport(
   return {
     name: 'smtp',
     async send(msg: OutgoingMessage): Promise<SendResult> {
-      return sendThroughNodemailer(await getTransporter(), msg, checkOptions);
+      if (closed) throw closedError('the smtp transport');
+      const t = await getTransporter();
+      if (closed) throw closedError('the smtp transport');
+      return sendThroughNodemailer(t, msg, checkOptions);
     },
     async close() {
+      closed = true;
       if (!transporter) return;
       const t = await transporter.catch(() => undefined);
       transporter = undefined;

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { doctor } from '../../src/doctor/index.js';
+import { type DoctorReport, doctor, exitCodeOf, formatReport } from '../../src/doctor/index.js';
 import { MailHygieneError } from '../../src/errors.js';
 import { goodOptions, goodZone, type Keys, scenarios } from '../fixtures/dns/zones.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
@@ -145,21 +145,34 @@ describe('doctor: the good setup in detail', () => {
     expect(report.failures).toBe(0);
   });
 
-  test('SERVFAIL answers are temporary problems (warnings), not failures', async () => {
+  test('SERVFAIL answers make checks unknown, neither failures nor passes', async () => {
     dns.setZone({ ...goodZone(keys), 'example.com': { SERVFAIL: true } });
     const report = await doctor({ ...goodOptions(keys), resolver: resolver() });
-    expect(report.checks.find((c) => c.id === 'envelope-mx')?.status).toBe('warn');
-    expect(report.checks.find((c) => c.id === 'spf-record')?.status).toBe('warn');
+    expect(report.checks.find((c) => c.id === 'envelope-mx')?.status).toBe('unknown');
+    expect(report.checks.find((c) => c.id === 'spf-record')?.status).toBe('unknown');
+    expect(report.unknowns).toBe(report.checks.filter((c) => c.status === 'unknown').length);
+    expect(exitCodeOf(report)).toBe(1);
   });
 
-  test('an unreachable DNS server ends within the timeout budget with warnings', async () => {
+  test('an unreachable DNS server ends within the timeout budget with every DNS check unknown', async () => {
     const started = Date.now();
     const report = await doctor({
       ...goodOptions(keys),
       resolver: { servers: ['127.0.0.1:9'], timeoutMs: 300 },
     });
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect(report.checks.some((c) => c.status === 'warn')).toBe(true);
+    expectNothingClaimedWithoutDns(report);
+  });
+
+  test('a DNS server that answers SERVFAIL to everything: unknown, never "missing" or pass', async () => {
+    const everything = Object.fromEntries(
+      Object.keys(goodZone(keys)).map((name) => [name, { SERVFAIL: true as const }]),
+    );
+    // the reverse name of the sending IP too
+    const { ip } = goodOptions(keys);
+    everything[`${ip!.split('.').reverse().join('.')}.in-addr.arpa`] = { SERVFAIL: true };
+    dns.setZone(everything);
+    expectNothingClaimedWithoutDns(await doctor({ ...goodOptions(keys), resolver: resolver() }));
   });
 
   test('a dns.promises.Resolver-like object can be injected', async () => {
@@ -200,3 +213,25 @@ describe('doctor: the good setup in detail', () => {
     });
   });
 });
+
+/** With DNS down nothing may be reported as missing or as passing, only as not checked. */
+function expectNothingClaimedWithoutDns(report: DoctorReport): void {
+  const status = (id: string) => report.checks.find((c) => c.id === id)?.status;
+  for (const id of ['helo-resolves', 'ptr-exists', 'envelope-mx', 'spf-record', 'dkim-record']) {
+    expect({ id, status: status(id) }).toEqual({ id, status: 'unknown' });
+  }
+  expect(status('dmarc-record')).toBe('unknown');
+  expect(status('dmarc-aligned')).toBe('unknown');
+  // only checks that need no DNS may pass (the HELO's syntax, the domains' alignment)
+  const passed = report.checks.filter((c) => c.status === 'pass').map((c) => c.id);
+  expect(
+    passed.filter(
+      (id) => !['helo-fqdn', 'dmarc-spf-alignment', 'dmarc-dkim-alignment'].includes(id),
+    ),
+  ).toEqual([]);
+  expect(report.failures).toBe(0);
+  const text = formatReport(report);
+  expect(text).not.toMatch(/has no A\/AAAA record|Publish an A|has no PTR record/);
+  expect(text).toMatch(/could not be checked: the DNS lookup of .* failed \(E?[A-Z]+\)/);
+  expect(exitCodeOf(report)).toBe(1);
+}

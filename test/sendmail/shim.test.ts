@@ -3,15 +3,17 @@
  * message on stdin, judged by exit status, the files it leaves (outbox,
  * dead letters) and its log lines.
  */
-import { chmod, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { chmod, cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lint } from '../../src/lint/index.js';
 import { parsePostal } from '../support/npm-parsers.js';
 import { FAKE_SENDMAIL, readFakeRecord } from '../transport/helpers.js';
 import { smtpError, startSmtpServer } from '../transport/smtp-server-helper.js';
-import { buildShim, removeSandboxes, runShim, sandbox } from './support/shim.js';
+import { buildShim, REPO, removeSandboxes, runShim, sandbox } from './support/shim.js';
 
 let bin: string;
 beforeAll(async () => {
@@ -317,6 +319,70 @@ describe('mailhygiene-sendmail (bundled, as a child process)', () => {
     expect(r.code).toBe(69);
     expect(r.stderr).toContain('called by its own sendmail transport');
     expect(await s.files(s.deadLetters)).toHaveLength(1);
+  });
+
+  it('SMTP relay without nodemailer installed (npm install -g mailhygiene alone) → 78 naming the global install', async () => {
+    // The bundle copied outside the repository: no node_modules above it holds nodemailer,
+    // as for `npm install -g mailhygiene` without `npm install -g nodemailer`.
+    const global = await mkdtemp(join(tmpdir(), 'mh-global-'));
+    try {
+      const copy = join(global, 'lib/node_modules/mailhygiene/dist');
+      await cp(dirname(dirname(bin)), copy, { recursive: true });
+      const s = await sandbox();
+      await s.writeConfig({
+        transport: { type: 'smtp', host: '127.0.0.1', port: await freePort(), secure: false },
+      });
+      const r = await runShim(join(copy, 'cli/sendmail.cjs'), ['-t', '-i'], phpMail(), {
+        MAILHYGIENE_CONFIG: s.configPath,
+      });
+      expect(r.code).toBe(78);
+      expect(r.stderr).toContain('needs the nodemailer package');
+      expect(r.stderr).toContain('npm install -g nodemailer');
+      expect(await s.files(s.deadLetters)).toHaveLength(0);
+      // What the hint says: `npm install -g nodemailer` puts it beside the global mailhygiene.
+      await symlink(
+        join(REPO, 'node_modules/nodemailer'),
+        join(global, 'lib/node_modules/nodemailer'),
+      );
+      const again = await runShim(join(copy, 'cli/sendmail.cjs'), ['-t', '-i'], phpMail(), {
+        MAILHYGIENE_CONFIG: s.configPath,
+      });
+      expect(again.code).toBe(75); // found it; the relay is down (connection refused)
+    } finally {
+      await rm(global, { recursive: true, force: true });
+    }
+  });
+
+  it('SMTP relay with a self-signed certificate → 78 (configuration), a dead letter and a hint at tls', async () => {
+    const fixture = (name: string) =>
+      readFileSync(new URL(`../fixtures/tls/relay-self-signed.${name}.pem`, import.meta.url));
+    const server = await startSmtpServer({
+      hideSTARTTLS: false,
+      key: fixture('key'),
+      cert: fixture('cert'),
+    });
+    try {
+      const s = await sandbox();
+      await s.writeConfig({
+        transport: {
+          type: 'smtp',
+          host: '127.0.0.1',
+          port: server.port,
+          secure: false,
+          requireTLS: true,
+          timeoutMs: 5000,
+        },
+      });
+      const r = await runShim(bin, ['-t', '-i'], phpMail(), { MAILHYGIENE_CONFIG: s.configPath });
+      expect(r.code).toBe(78);
+      expect(r.stderr).toContain('DEPTH_ZERO_SELF_SIGNED_CERT');
+      expect(r.stderr).toMatch(/tls/);
+      const [dead] = await s.files(s.deadLetters);
+      expect(dead!.json).toMatchObject({ stage: 'transport', temporary: false, exitCode: 78 });
+      expect(server.received).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
   });
 
   it('SMTP relay down (connection refused) → 75 and a dead letter', async () => {

@@ -1,6 +1,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeDeadLetter } from '../../src/cli/sendmail/dead-letter.js';
+import { type AtomicFs, realFs } from '../../src/transport/atomic-file.js';
 import { TransportError } from '../../src/transport/error.js';
 import { type FileTransportRecord, fileIdFor, fileTransport } from '../../src/transport/file.js';
 import { memoryTransport } from '../../src/transport/memory.js';
@@ -150,5 +152,138 @@ describe('memoryTransport', () => {
       t.send({ raw: sampleRaw(), envelope: { from: '-X/tmp/x', to: ['a@example.org'] } }),
     ).rejects.toMatchObject({ code: 'INVALID_ENVELOPE_SENDER' });
     expect(t.messages).toHaveLength(0);
+  });
+});
+
+/** Real file-system calls, except that the `nth` call of `which` fails with `code`. */
+function failingFs(
+  which: keyof AtomicFs,
+  nth: number,
+  code: string,
+): AtomicFs & { calls: string[] } {
+  let count = 0;
+  const calls: string[] = [];
+  const fail = () => Object.assign(new Error(`${code}: simulated failure`), { code });
+  const fs = {
+    calls,
+    open: (async (...args: Parameters<AtomicFs['open']>) => {
+      calls.push(`open ${String(args[0]).split('/').pop()}`);
+      if (which === 'open' && ++count === nth) throw fail();
+      return realFs.open(...args);
+    }) as AtomicFs['open'],
+    link: (async (from: string, to: string) => {
+      calls.push(`link ${to.split('/').pop()}`);
+      if (which === 'link' && ++count === nth) throw fail();
+      return realFs.link(from, to);
+    }) as AtomicFs['link'],
+    unlink: (async (path: string) => {
+      if (which === 'unlink' && ++count === nth) throw fail();
+      return realFs.unlink(path);
+    }) as AtomicFs['unlink'],
+  };
+  return fs;
+}
+
+describe('fileTransport publishes a message whole or not at all', () => {
+  const cases: Array<[string, keyof AtomicFs, number, string, boolean]> = [
+    ['disk full while writing the .eml', 'open', 1, 'ENOSPC', true],
+    ['disk full while writing the .json (the .eml was written)', 'open', 2, 'ENOSPC', true],
+    ['read-only directory when publishing the .json', 'link', 1, 'EROFS', false],
+    [
+      'read-only directory when publishing the .eml (the .json was published)',
+      'link',
+      2,
+      'EROFS',
+      false,
+    ],
+  ];
+  for (const [what, which, nth, code, temporary] of cases) {
+    it(`${what}: rejects (${temporary ? 'temporary' : 'permanent'}) and leaves no file`, async () => {
+      await withTempDir(async (dir) => {
+        const t = fileTransport({ dir }, failingFs(which, nth, code));
+        const err = await t.send({ raw: sampleRaw(), envelope, messageId: '<m@example.com>' }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(TransportError);
+        expect((err as TransportError).temporary).toBe(temporary);
+        expect(await readdir(dir)).toEqual([]);
+      });
+    });
+  }
+
+  it('publishes the .json before the .eml, so a pickup process never sees an .eml alone', async () => {
+    await withTempDir(async (dir) => {
+      const fs = failingFs('link', 0, 'unused');
+      await fileTransport({ dir }, fs).send({
+        raw: sampleRaw(),
+        envelope,
+        messageId: '<o@x.example>',
+      });
+      expect(fs.calls.filter((c) => c.startsWith('link'))).toEqual([
+        'link o@x.example.json',
+        'link o@x.example.eml',
+      ]);
+    });
+  });
+
+  it('a retry after a failed send writes the message once', async () => {
+    await withTempDir(async (dir) => {
+      const msg = { raw: sampleRaw(), envelope, messageId: '<retry@example.com>' };
+      await expect(
+        fileTransport({ dir }, failingFs('open', 2, 'ENOSPC')).send(msg),
+      ).rejects.toThrow();
+      await fileTransport({ dir }).send(msg);
+      expect((await readdir(dir)).sort()).toEqual([
+        'retry@example.com.eml',
+        'retry@example.com.json',
+      ]);
+    });
+  });
+});
+
+describe('sendmail shim dead letters: whole or not at all', () => {
+  const record = {
+    time: '2026-11-29T13:40:00.000Z',
+    stage: 'transport' as const,
+    exitCode: 75,
+    reason: 'relay down',
+    content: 'repaired' as const,
+    argv: ['-t', '-i'],
+  };
+
+  for (const [what, which, nth] of [
+    ['writing the .json', 'open', 2],
+    ['publishing the .eml', 'link', 2],
+  ] as const) {
+    it(`a failure ${what} throws and leaves neither file nor temp file`, async () => {
+      await withTempDir(async (dir) => {
+        await expect(
+          writeDeadLetter(dir, sampleRaw(), record, failingFs(which, nth, 'ENOSPC')),
+        ).rejects.toMatchObject({ code: 'ENOSPC' });
+        expect(await readdir(dir)).toEqual([]);
+      });
+    });
+  }
+
+  it('says which file it could not remove, so "NOT saved" is never a lie by omission', async () => {
+    await withTempDir(async (dir) => {
+      // publishing the .eml fails, then removing the already published .json fails too
+      let links = 0;
+      const fs: AtomicFs = {
+        ...realFs,
+        link: (async (a: string, b: string) => {
+          if (++links === 2) throw Object.assign(new Error('EROFS: read-only'), { code: 'EROFS' });
+          return realFs.link(a, b);
+        }) as AtomicFs['link'],
+        unlink: (async (p: string) => {
+          if (p.endsWith('.json')) throw Object.assign(new Error('EROFS'), { code: 'EROFS' });
+          return realFs.unlink(p);
+        }) as AtomicFs['unlink'],
+      };
+      const err = await writeDeadLetter(dir, sampleRaw(), record, fs).catch((e: Error) => e);
+      expect((err as Error).message).toMatch(/could not remove the partly published .*\.json/);
+      expect((await readdir(dir)).filter((n) => n.endsWith('.eml'))).toEqual([]);
+    });
   });
 });

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TransportError } from '../../src/transport/error.js';
-import { loadNodemailer, smtpTransport } from '../../src/transport/smtp.js';
+import { loadNodemailer, SMTP_TIMEOUT_DEFAULTS, smtpTransport } from '../../src/transport/smtp.js';
 import type { Transport } from '../../src/transport/types.js';
 import { chunkedStream, sampleRaw } from './helpers.js';
 import {
@@ -263,7 +264,8 @@ describe('smtpTransport against smtp-server on loopback', () => {
   });
 
   it('requireTLS against a server without STARTTLS fails and sends nothing', async () => {
-    const s = await server();
+    // hideSTARTTLS alone still answers STARTTLS (with smtp-server's own, expired, certificate).
+    const s = await server({ disabledCommands: ['STARTTLS'] });
     const err = await rejection(
       transportFor(s.port, { requireTLS: true }).send({ raw: sampleRaw(), envelope }),
     );
@@ -353,6 +355,28 @@ describe('smtpTransport against smtp-server on loopback', () => {
     expect(connections).toBe(0);
   });
 
+  it("has connection, greeting and socket timeouts by default (not nodemailer's 10 minutes)", async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const fake = {
+      createTransport(options: Record<string, unknown>) {
+        seen.push(options);
+        return { sendMail: async () => ({ accepted: envelope.to, rejected: [] }) };
+      },
+    };
+    await smtpTransport({ host: '127.0.0.1' }, () => fake).send({ raw: sampleRaw(), envelope });
+    await smtpTransport({ host: '127.0.0.1', socketTimeout: 5 }, () => fake).send({
+      raw: sampleRaw(),
+      envelope,
+    });
+    expect(SMTP_TIMEOUT_DEFAULTS).toEqual({
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
+    });
+    expect(seen[0]).toMatchObject(SMTP_TIMEOUT_DEFAULTS);
+    expect(seen[1]).toMatchObject({ ...SMTP_TIMEOUT_DEFAULTS, socketTimeout: 5 });
+  });
+
   it('without nodemailer: TRANSPORT_UNAVAILABLE with a clear message', async () => {
     const t = smtpTransport({ host: '127.0.0.1', port: 1 }, () =>
       loadNodemailer('nodemailer-is-not-installed-here'),
@@ -360,5 +384,53 @@ describe('smtpTransport against smtp-server on loopback', () => {
     const err = await rejection(t.send({ raw: sampleRaw(), envelope }));
     expect(err.code).toBe('TRANSPORT_UNAVAILABLE');
     expect(err.message).toMatch(/npm install nodemailer/);
+    expect(err.message).toMatch(/npm install -g nodemailer/);
+    expect(err.permanent).toBe(true);
+  });
+});
+
+describe('smtpTransport: a relay certificate that fails verification', () => {
+  // Self-signed for relay.test, valid 2000-9999 (test/fixtures/tls/README.md): no clock dependence.
+  const fixture = (name: string) =>
+    readFileSync(new URL(`../fixtures/tls/relay-self-signed.${name}.pem`, import.meta.url));
+  const cert = fixture('cert');
+  const key = fixture('key');
+
+  async function tlsServer(): Promise<TestServer> {
+    return server({ hideSTARTTLS: false, key, cert });
+  }
+
+  it('a self-signed certificate is a permanent configuration error naming the tls option', async () => {
+    const s = await tlsServer();
+    for (const extra of [{}, { requireTLS: true }]) {
+      const err = await rejection(transportFor(s.port, extra).send({ raw: sampleRaw(), envelope }));
+      expect(err.temporary).toBe(false);
+      expect(err.permanent).toBe(true);
+      expect(err.code).toBe('TRANSPORT_UNAVAILABLE');
+      expect(err.field).toBe('tls');
+      expect(err.message).toMatch(/DEPTH_ZERO_SELF_SIGNED_CERT/);
+      expect(err.message).toMatch(/tls: \{ ca \}/);
+    }
+    expect(s.received).toHaveLength(0);
+  });
+
+  it('a trusted certificate for another host name is permanent too (ERR_TLS_CERT_ALTNAME_INVALID)', async () => {
+    const s = await tlsServer();
+    const err = await rejection(
+      transportFor(s.port, { tls: { ca: cert } }).send({ raw: sampleRaw(), envelope }),
+    );
+    expect(err.permanent).toBe(true);
+    expect(err.message).toMatch(/ERR_TLS_CERT_ALTNAME_INVALID/);
+    expect(err.message).toMatch(/servername/);
+  });
+
+  it('with its CA trusted and the right servername the same relay works', async () => {
+    const s = await tlsServer();
+    const raw = sampleRaw();
+    await transportFor(s.port, { tls: { ca: cert, servername: 'relay.test' } }).send({
+      raw,
+      envelope,
+    });
+    expect(s.received[0]!.raw.equals(raw)).toBe(true);
   });
 });

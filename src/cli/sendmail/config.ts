@@ -9,6 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { isLocalDomain } from '../../address/domain.js';
 import { assertEnvelopeAddress } from '../../transport/argv.js';
+import { TransportError } from '../../transport/error.js';
+import { loadNodemailer } from '../../transport/smtp.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/mailhygiene.json';
 /** Where messages go that could not be sent, unless the file says otherwise. */
@@ -331,4 +333,28 @@ export function loadConfig(env: Record<string, string | undefined>): SendmailCon
     throw new ConfigError(`${path}: not valid JSON: ${(e as Error).message}`);
   }
   return validateConfig(data, path);
+}
+
+/**
+ * An SMTP relay needs the optional nodemailer package. Its absence is a
+ * configuration problem, the same for every message, so it is reported at
+ * configuration load (exit 78) with the install command, instead of as a
+ * failed send of each mail. A load that failed for a passing reason
+ * (EMFILE) is left to the send, which retries it and keeps a dead letter.
+ *
+ * @throws {ConfigError} when `transport.type` is `smtp` and nodemailer cannot be loaded.
+ */
+export function checkTransportInstalled(
+  config: SendmailConfig,
+  load: () => unknown = () => loadNodemailer(),
+): void {
+  if (config.transport.type !== 'smtp') return;
+  try {
+    load();
+  } catch (e) {
+    if (e instanceof TransportError && e.temporary) return;
+    throw new ConfigError(
+      `${config.path}: transport.type "smtp" needs the nodemailer package: ${(e as Error).message}`,
+    );
+  }
 }

@@ -9,7 +9,7 @@ import { MailHygieneError } from '../../errors.js';
 import { TransportError } from '../../transport/error.js';
 import type { SendResult, Transport } from '../../transport/types.js';
 import type { Envelope, Finding } from '../../types.js';
-import { ConfigError, loadConfig, type SendmailConfig } from './config.js';
+import { ConfigError, checkTransportInstalled, loadConfig, type SendmailConfig } from './config.js';
 import type { DeadLetterRecord } from './dead-letter.js';
 import {
   chooseSender,
@@ -102,12 +102,14 @@ interface Context {
 }
 
 /**
- * The exit status for a failed hand-over: temporary → 75; permanent → 67
- * when the recipients themselves were refused, else 69.
+ * The exit status for a failed hand-over: temporary → 75; a relay
+ * certificate that fails verification → 78 (the configuration's `tls`);
+ * permanent → 67 when the recipients themselves were refused, else 69.
  */
 export function exitCodeForSendError(err: unknown, recipients: readonly string[]): number {
   if (err instanceof TransportError) {
     if (err.temporary) return EXIT.TEMPFAIL;
+    if (err.field === 'tls') return EXIT.CONFIG;
     if (err.exitCode === EXIT.NOUSER) return EXIT.NOUSER;
     if (err.rejected && err.rejected.length > 0 && err.rejected.length >= recipients.length) {
       return EXIT.NOUSER;
@@ -226,6 +228,7 @@ export async function runSendmail(argv: string[], io: ShimIo, deps: ShimDeps): P
   let config: SendmailConfig;
   try {
     config = loadConfig(io.env);
+    checkTransportInstalled(config);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     io.stderr.write(`${PROG}: ${e.message}\n`);
