@@ -269,6 +269,20 @@ export function resolveCharset(label: string): string | null {
   return r;
 }
 
+/**
+ * Why `label` cannot be the legacy charset of undeclared 8-bit text, or
+ * undefined when it can: it must name a decodable, ASCII-compatible legacy
+ * charset (UTF-8 is always tried first anyway; UTF-16 and ISO-2022-JP cannot
+ * be told from ASCII headers).
+ */
+export function legacyCharsetProblem(label: string): string | undefined {
+  const enc = resolveCharset(label);
+  if (enc === null) return 'is not a charset mailhygiene can decode';
+  if (isUnicodeCharset(enc) || enc === 'iso-2022-jp')
+    return `is not an ASCII-compatible legacy charset (${enc})`;
+  return undefined;
+}
+
 export interface DecodedText {
   text: string;
   /** False when the bytes are not valid in the charset (they were replaced by U+FFFD). */

@@ -29,13 +29,30 @@ interface Case {
   lint?: string[];
 }
 
-const cases = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as Case[];
 const py = usePythonEmail();
+const cases = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as Case[];
 
 function body(r: PyCheckResult): string {
   const p = r.parts.find((x) => x.contentType === 'text/plain');
   return (p?.text ?? '').replace(/\r\n/g, '\n').replace(/\n+$/, '');
 }
+
+describe('legacyCharset option', () => {
+  const raw = readFileSync(join(DIR, 'undeclared-windows-1251.eml'));
+  it.each(['klingon-8', 'utf-7', 'utf-8', 'utf-16', 'iso-2022-jp', 'unknown-8bit'])(
+    '%s is refused with INVALID_OPTIONS, not read as Latin-1',
+    async (legacyCharset) => {
+      await expect(repair(raw, { now, legacyCharset })).rejects.toMatchObject({
+        code: 'INVALID_OPTIONS',
+        field: 'legacyCharset',
+      });
+    },
+  );
+  it('any WHATWG label of a legacy charset is accepted (cp1251 = windows-1251)', async () => {
+    const out = await repair(raw, { now, legacyCharset: 'CP1251' });
+    expect((await py.check(out.raw)).headers.subject).toMatch(/^Съешь/);
+  });
+});
 
 describe('legacy charsets: repaired text equals the original (judge: Python email)', () => {
   it('the corpus covers every charset the issue lists, declared, undeclared and mislabelled', () => {
