@@ -180,8 +180,9 @@ const charsetC1 = rule('charset-c1-controls', 'warning', 'E', ['raw'], (ctx) => 
     const cs = part.contentType?.params.get('charset');
     const enc = isText(part) ? legacyEncoding(cs) : null;
     if (enc === null) continue;
-    const strict = strictReading(cs!);
-    if (strict === 'iso' && indexOfStrictMismatch(decodedBody(ctx.msg, part), strict) !== -1) {
+    // Only bytes 0x80–0x9F can be, or decode to, C1 controls: most text has none, no decoding.
+    if (indexOfStrictMismatch(decodedBody(ctx.msg, part), 'iso') === -1) continue;
+    if (strictReading(cs!) === 'iso') {
       ctx.report(
         charsetC1,
         `charset=${cs} is declared, but the text has bytes in 0x80–0x9F, C1 controls in ${cs}: the bytes are ${enc} (browsers read them so, strict readers show control characters). Declare charset=${enc} or, better, convert the text to UTF-8.`,
