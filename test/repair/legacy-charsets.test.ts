@@ -48,6 +48,13 @@ describe('legacyCharset option', () => {
       });
     },
   );
+  it('raw windows-1252 header bytes 0x80–0x9F are 8-bit text for lint, not C1 controls', () => {
+    const rules = lint(readFileSync(join(DIR, 'raw-headers-windows-1252.eml')), {
+      now: now(),
+    }).findings.map((f) => f.rule);
+    expect(rules).toContain('header-8bit-without-smtputf8');
+    expect(rules).not.toContain('header-control-chars');
+  });
   it('any WHATWG label of a legacy charset is accepted (cp1251 = windows-1251)', async () => {
     const out = await repair(raw, { now, legacyCharset: 'CP1251' });
     expect((await py.check(out.raw)).headers.subject).toMatch(/^Съешь/);
