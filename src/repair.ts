@@ -5,6 +5,8 @@
  * rest with REPAIR_REFUSED, writing nothing half-fixed. On the sendmail
  * shim's hot path: no zod, html-to-text and iconv-lite load only when needed.
  */
+import { MailHygieneError } from './errors.js';
+import { legacyCharsetProblem } from './lint/charset.js';
 import { lint, rules, SELF_CHECK_RULES } from './lint/index.js';
 import { parseMessage, unfold } from './lint/parse.js';
 import { chunksToBufferSync, renderChunks } from './mime/render.js';
@@ -34,7 +36,7 @@ const loadHtmlToText = async () =>
  * finding per change (`rule` is the lint rule it fixes). A message that needs
  * nothing comes back byte for byte with `applied` empty.
  *
- * Throws MailHygieneError: REPAIR_REFUSED (`field` names the reason, e.g.
+ * Throws MailHygieneError: INVALID_OPTIONS (a `legacyCharset` it cannot decode), REPAIR_REFUSED (`field` names the reason, e.g.
  * `duplicate-header:from`, `bare-cr-in-header`, `unrepairable:<rule>`),
  * TOO_MANY_RECIPIENTS, NO_RECIPIENTS, INVALID_ENVELOPE_SENDER.
  *
@@ -57,6 +59,16 @@ export async function repair(
     ...(options.messageIdDomain !== undefined && { messageIdDomain: options.messageIdDomain }),
     ...(options.now !== undefined && { now: options.now }),
   });
+  const legacyCharset = options.legacyCharset ?? 'windows-1252';
+  const charsetProblem =
+    typeof legacyCharset === 'string' ? legacyCharsetProblem(legacyCharset) : 'is not a string';
+  if (charsetProblem !== undefined) {
+    throw new MailHygieneError(
+      'INVALID_OPTIONS',
+      `legacyCharset ${JSON.stringify(legacyCharset)} ${charsetProblem}; use e.g. "windows-1252"`,
+      { field: 'legacyCharset' },
+    );
+  }
   const msg = parseMessage(raw);
   preflight(msg);
   refuseRecipientFlood(
@@ -75,7 +87,6 @@ export async function repair(
     ),
   );
   const targets = findingTargets(before.findings);
-  const legacyCharset = options.legacyCharset ?? 'windows-1252';
   const headers = repairHeaders(msg, {
     legacyCharset,
     maxRecipients: policy.maxRecipients,

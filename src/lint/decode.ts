@@ -4,19 +4,14 @@
  * large attachment never decodes the attachment.
  */
 import { isUtf8 } from 'node:buffer';
-import { createRequire } from 'node:module';
-import { TextDecoder } from 'node:util';
+import { type DecodedText, decodeBytes, has8bit, resolveCharset } from './charset.js';
 
 /** Bytes as a binary string, one char per octet (keeps 8-bit bytes visible). */
 export function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
-/** True when any octet is ≥ 0x80. */
-export function has8bit(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
-  for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return true;
-  return false;
-}
+export { has8bit };
 
 /** True when a binary string has a char ≥ 0x80. */
 export function has8bitString(s: string): boolean {
@@ -202,73 +197,23 @@ export const BAD_CHARSETS = new Set([
   'csunicode11utf7',
 ]);
 
-let iconv: { encodingExists(e: string): boolean; decode(b: Buffer, e: string): string } | undefined;
-function loadIconv() {
-  // Loaded only for labels TextDecoder does not know: keeps the common path cheap.
-  iconv ??= createRequire(import.meta.url)('iconv-lite');
-  return iconv!;
-}
-
-const decoders = new Map<string, TextDecoder | null>();
-function decoderFor(label: string): TextDecoder | null {
-  let d = decoders.get(label);
-  if (d === undefined) {
-    try {
-      d = new TextDecoder(label, { fatal: true });
-    } catch {
-      d = null;
-    }
-    decoders.set(label, d);
-  }
-  return d;
-}
-
 /** True when `charset` names a real, decodable charset (not a placeholder, not UTF-7). */
 export function isKnownCharset(charset: string): boolean {
-  const label = charset.trim().toLowerCase();
-  if (label === '' || BAD_CHARSETS.has(label)) return false;
-  if (decoderFor(label)) return true;
-  try {
-    return loadIconv().encodingExists(label);
-  } catch {
-    return false;
-  }
+  return resolveCharset(charset) !== null;
 }
 
-export interface DecodedText {
-  text: string;
-  /** False when the bytes are not valid in the declared charset. */
-  valid: boolean;
-  /** False when the charset label is unknown (text is then Latin-1). */
-  known: boolean;
-}
+export type { DecodedText };
 
 /**
- * Decodes bytes in a charset. `us-ascii` is strict: 8-bit bytes make it invalid.
+ * Decodes bytes in a charset through the charset layer (charset.ts: WHATWG
+ * labels, iconv-lite). `us-ascii` is strict: 8-bit bytes make it invalid
+ * (their text is what WHATWG reads, windows-1252).
  *
  * @example decodeCharset(Buffer.from('caf\xc3\xa9', 'latin1'), 'utf-8').text // 'café'
  */
 export function decodeCharset(bytes: Uint8Array, charset: string | undefined): DecodedText {
   const label = (charset ?? 'us-ascii').trim().toLowerCase();
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (label === 'us-ascii' || label === 'ascii') {
-    return { text: buf.toString('latin1'), valid: !has8bit(buf), known: true };
-  }
-  if (BAD_CHARSETS.has(label)) return { text: buf.toString('latin1'), valid: true, known: false };
-  if ((label === 'utf-8' || label === 'utf8') && isUtf8(buf)) {
-    // What the fatal TextDecoder returns (it drops a leading BOM), without its per-call cost.
-    const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
-    return { text: buf.toString('utf8', bom ? 3 : 0), valid: true, known: true };
-  }
-  const d = decoderFor(label);
-  if (d) {
-    try {
-      return { text: d.decode(buf), valid: true, known: true };
-    } catch {
-      return { text: new TextDecoder(label).decode(buf), valid: false, known: true };
-    }
-  }
-  if (isKnownCharset(label))
-    return { text: loadIconv().decode(buf, label), valid: true, known: true };
-  return { text: buf.toString('latin1'), valid: true, known: false };
+  const d = decodeBytes(bytes, label);
+  if (label === 'us-ascii' || label === 'ascii') return { ...d, valid: !has8bit(bytes) };
+  return d;
 }

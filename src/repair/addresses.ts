@@ -8,8 +8,8 @@ import type { Mailbox } from '../address/mailbox.js';
 import { parseMailbox } from '../address/parse.js';
 import { MailHygieneError } from '../errors.js';
 import { type AddressListResult, parseAddressList } from '../lint/address-list.js';
-import { decodeWords } from '../lint/encoded-words.js';
 import { refuse } from './refuse.js';
+import { decodeHeaderWords } from './text.js';
 
 /** Problems the re-rendering itself removes (quoting, stray commas). */
 const RENDER_FIXES = new Set([
@@ -40,7 +40,7 @@ export function toMailboxes(list: AddressListResult, key: string): Mailbox[] {
     const bad1 = m.problems.find((p) => !RENDER_FIXES.has(p));
     if (bad1) refuse(`invalid-address:${key}`, `${key}: ${JSON.stringify(m.address)}: ${bad1}`);
     // RFC 2047 words are not decoded inside quotes (§5), but legacy mail puts them there.
-    const name = decodeWords(m.displayName).trim();
+    const name = decodeHeaderWords(m.displayName).trim();
     try {
       return parseMailbox({ name, address: m.address }, `${key}[${i}]`, { smtputf8: false });
     } catch (e) {

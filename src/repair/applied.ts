@@ -26,6 +26,8 @@ export const ACTIONS: Readonly<Record<string, string>> = {
   'line-too-long': 'over-long lines re-encoded',
   'missing-charset': 'text labelled with its charset (converted to UTF-8)',
   'charset-mismatch': 'text converted to UTF-8 from the legacy charset',
+  'charset-c1-controls':
+    'C1 controls read in the Windows code page the bytes are in, text converted to UTF-8',
   'cte-7bit-with-8bit-data': 'body re-encoded with a transfer encoding that matches its bytes',
   'cte-invalid': 'body re-encoded with a valid transfer encoding',
   'encoded-line-syntax': 'body decoded and re-encoded',

@@ -8,13 +8,12 @@
 import { textToBytes } from '../body/text.js';
 import { MailHygieneError } from '../errors.js';
 import { has8bit } from '../lint/decode.js';
-import { decodeWords } from '../lint/encoded-words.js';
 import { parseParams } from '../lint/mime-params.js';
 import { decodedBody, type MimePart, type ParsedMessage, unfold } from '../lint/parse.js';
 import { binaryPart, multipart, renderParam, renderParamHeader, textPart } from '../mime/parts.js';
 import type { LeafPart, MimeNode, MultipartNode } from '../mime/tree.js';
 import { refuse } from './refuse.js';
-import { readBodyText } from './text.js';
+import { decodeHeaderWords, rawHeaderCharset, readBodyText, readHeaderBinary } from './text.js';
 
 export interface BodySettings {
   legacyCharset: string;
@@ -55,8 +54,16 @@ function textBytes(text: string, part: MimePart): Buffer {
   }
 }
 
-function disposition(part: MimePart, msg: ParsedMessage) {
-  const cd = header(part, msg, 'content-disposition');
+/** A parameter-bearing field as text: raw 8-bit bytes (a filename) read as header text is. */
+function paramHeader(part: MimePart, msg: ParsedMessage, key: string, s: BodySettings) {
+  const raw = header(part, msg, key);
+  return raw === undefined
+    ? undefined
+    : readHeaderBinary(raw, rawHeaderCharset(msg, s.legacyCharset));
+}
+
+function disposition(part: MimePart, msg: ParsedMessage, s: BodySettings) {
+  const cd = paramHeader(part, msg, 'content-disposition', s);
   if (cd === undefined) return { kind: undefined, filename: undefined };
   const p = parseParams(cd);
   const v = p.value.toLowerCase();
@@ -126,10 +133,14 @@ function buildLeaf(msg: ParsedMessage, part: MimePart, s: BodySettings): Built {
   if (kept) return { node: kept };
   const ct = part.contentType;
   const media = s.htmlParts.has(part.path) ? 'text/html' : part.mediaType;
-  const disp = disposition(part, msg);
-  const named = disp.filename ?? ct?.params.get('name');
+  const disp = disposition(part, msg, s);
+  const named =
+    disp.filename ??
+    (ct?.params.has('name')
+      ? parseParams(paramHeader(part, msg, 'content-type', s) ?? '').params.get('name')
+      : undefined);
   // Encoded-words inside quoted parameters are forbidden (RFC 2047 §5) but common; mail clients decode them.
-  const filename = named === undefined ? undefined : decodeWords(named);
+  const filename = named === undefined ? undefined : decodeHeaderWords(named);
   const isBody = disp.kind !== 'attachment' && filename === undefined;
   const bytes = decodedBody(msg, part);
   if (media.startsWith('text/')) {

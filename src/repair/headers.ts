@@ -14,11 +14,10 @@ import { generateMessageId, parseMessageId } from '../header/message-id.js';
 import { findUnsafeCodePoint } from '../header/single-line.js';
 import { renderUnstructured } from '../header/unstructured.js';
 import { checkDate } from '../lint/date.js';
-import { decodeWords } from '../lint/encoded-words.js';
 import { type HeaderField, type ParsedMessage, unfold } from '../lint/parse.js';
 import { readAddressList, toMailboxes } from './addresses.js';
 import { refuse } from './refuse.js';
-import { readHeaderBinary } from './text.js';
+import { decodeHeaderWords, rawHeaderCharset, readHeaderBinary } from './text.js';
 
 export interface HeaderSettings {
   legacyCharset: string;
@@ -79,12 +78,12 @@ function verbatim(msg: ParsedMessage, h: HeaderField): string | undefined {
 }
 
 function text(msg: ParsedMessage, h: HeaderField, s: HeaderSettings): string {
-  return readHeaderBinary(unfold(msg, h), s.legacyCharset).trim();
+  return readHeaderBinary(unfold(msg, h), rawHeaderCharset(msg, s.legacyCharset)).trim();
 }
 
 /** Free text of a field, RFC 2047-decoded; refuses line breaks and controls smuggled in words. */
 function unstructuredText(msg: ParsedMessage, h: HeaderField, s: HeaderSettings): string {
-  const value = decodeWords(text(msg, h, s)).replace(/\t/g, ' ');
+  const value = decodeHeaderWords(text(msg, h, s)).replace(/\t/g, ' ');
   if (findUnsafeCodePoint(value) !== -1) {
     refuse(
       `encoded-word-unsafe-content:${h.key}`,

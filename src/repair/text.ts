@@ -1,10 +1,14 @@
 /**
- * Bytes of legacy mail → text. One rule for headers and bodies: valid UTF-8 is
- * UTF-8, anything else 8-bit is read in the configured legacy charset (the
- * usual PHP/Windows default is windows-1252). Charset decoding is lint's
- * decode.ts, which loads iconv-lite only for labels TextDecoder lacks.
+ * Bytes of legacy mail → text, through the read side's one charset layer
+ * (lint/charset.ts: WHATWG labels, iconv-lite, loaded only for 8-bit legacy
+ * text). Valid UTF-8 is UTF-8; other 8-bit bytes are read in the charset they
+ * are labelled with, or guessed as below. Nothing read here keeps a C1 control
+ * (U+0080–U+009F) decoded from legacy bytes: see {@link withoutC1}.
  */
+import { c1Sibling, isUnicodeCharset, replaceC1, resolveCharset } from '../lint/charset.js';
 import { BAD_CHARSETS, decodeCharset, has8bit, isValidUtf8 } from '../lint/decode.js';
+import { decodeWords, findEncodedWords } from '../lint/encoded-words.js';
+import type { ParsedMessage } from '../lint/parse.js';
 
 /** What was read and how. */
 export interface ReadText {
@@ -13,16 +17,70 @@ export interface ReadText {
   charset: string;
 }
 
+/**
+ * Text decoded from `label` without C1 controls: in a legacy charset they are
+ * the bytes 0x80–0x9F of its Windows sibling ("declared iso-8859-2, but the
+ * bytes are windows-1250"). UTF-8/UTF-16 text is left as it is: there a C1
+ * code point was written on purpose, and the composer refuses it in headers.
+ */
+export function withoutC1(text: string, label: string): string {
+  const enc = resolveCharset(label);
+  return enc === null || isUnicodeCharset(enc) ? text : replaceC1(text, enc);
+}
+
 /** Reads 8-bit-or-not bytes with no trustworthy label. */
 export function readUnlabelled(bytes: Uint8Array, legacyCharset: string): ReadText {
   if (!has8bit(bytes)) return { text: Buffer.from(bytes).toString('latin1'), charset: 'us-ascii' };
   if (isValidUtf8(bytes)) return { text: Buffer.from(bytes).toString('utf8'), charset: 'utf-8' };
-  return { text: decodeCharset(bytes, legacyCharset).text, charset: legacyCharset };
+  const text = withoutC1(decodeCharset(bytes, legacyCharset).text, legacyCharset);
+  return { text, charset: legacyCharset };
 }
 
-/** A header field body given as a binary string (one char per octet) → text. */
-export function readHeaderBinary(binary: string, legacyCharset: string): string {
-  return readUnlabelled(Buffer.from(binary, 'latin1'), legacyCharset).text;
+/**
+ * A header field body given as a binary string (one char per octet) → text.
+ * `charset` is what {@link rawHeaderCharset} chose for the message.
+ */
+export function readHeaderBinary(binary: string, charset: string): string {
+  return readUnlabelled(Buffer.from(binary, 'latin1'), charset).text;
+}
+
+const headerCharsets = new WeakMap<ParsedMessage, string>();
+
+/**
+ * The charset of raw 8-bit header text (Subject, display names, filenames)
+ * that is not valid UTF-8: the one the message's text part declares (PHP's
+ * mail() writes headers and body in one charset, so a windows-1251 body comes
+ * with a windows-1251 Subject), else `legacyCharset`. US-ASCII, UTF-8 and
+ * placeholder labels say nothing about 8-bit header bytes and are skipped.
+ */
+export function rawHeaderCharset(msg: ParsedMessage, legacyCharset: string): string {
+  let cs = headerCharsets.get(msg);
+  if (cs === undefined) {
+    cs = legacyCharset;
+    for (const part of msg.parts) {
+      if (part.mediaType !== 'text/plain' && part.mediaType !== 'text/html') continue;
+      const label = part.contentType?.params.get('charset');
+      const enc = label === undefined ? null : resolveCharset(label);
+      if (enc === null || isUnicodeCharset(enc) || /^(us-)?ascii$/i.test(label!.trim())) continue;
+      cs = label!.trim().toLowerCase();
+      break;
+    }
+    headerCharsets.set(msg, cs);
+  }
+  return cs;
+}
+
+/**
+ * Header text with its RFC 2047 words decoded (`decodeWords`), words in a
+ * legacy charset without C1 controls ({@link withoutC1}).
+ */
+export function decodeHeaderWords(s: string): string {
+  const words = findEncodedWords(s);
+  if (words.length === 0) return s;
+  return decodeWords(
+    s,
+    words.map((w) => ({ ...w, decoded: withoutC1(w.decoded, w.charset.replace(/\*.*$/, '')) })),
+  );
 }
 
 /**
@@ -47,6 +105,10 @@ export function readBodyText(
     const r = readUnlabelled(bytes, legacyCharset);
     return { ...r, relabelled: r.charset !== 'us-ascii' };
   }
-  const d = decodeCharset(bytes, label);
-  return { text: d.text, charset: label, relabelled: false };
+  const decoded = decodeCharset(bytes, label).text;
+  const text = withoutC1(decoded, label);
+  // Text that held C1 controls was in the sibling code page: an attached file is relabelled.
+  return text === decoded
+    ? { text, charset: label, relabelled: false }
+    : { text, charset: c1Sibling(resolveCharset(label)!), relabelled: true };
 }

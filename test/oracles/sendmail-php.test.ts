@@ -7,7 +7,7 @@
  *
  * Needs php-cli and the Postfix oracle: `bash scripts/setup-oracles.sh`.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,12 @@ import {
   sandbox,
 } from '../sendmail/support/shim.js';
 import { parsePostal } from '../support/npm-parsers.js';
-import { type PythonEmail, pyFindings, startPythonEmail } from '../support/python-email.js';
+import {
+  type PythonEmail,
+  pyDisplayNameKey,
+  pyFindings,
+  startPythonEmail,
+} from '../support/python-email.js';
 import { smtpError, startSmtpServer, type TestServer } from '../transport/smtp-server-helper.js';
 import {
   type DeliveredMail,
@@ -297,6 +302,88 @@ describe.each(['sendmail', 'smtp'] as const)(
       expect(dead!.json).toMatchObject({ stage: 'repair', exitCode: 65, code: 'NO_RECIPIENTS' });
       expect(dead!.eml.toString()).toContain(marker);
     });
+  },
+);
+
+/** Text in a legacy charset, encoded by Python's codecs (neither Node's nor iconv-lite). */
+function pyEncode(text: string, codec: string): Buffer {
+  const r = spawnSync('python3', [
+    '-I',
+    '-c',
+    'import sys; sys.stdout.buffer.write(sys.argv[1].encode(sys.argv[2]))',
+    text,
+    codec,
+  ]);
+  if (r.status !== 0) throw new Error(`python3 could not encode in ${codec}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** What PHP sites send: raw 8-bit headers and body in one legacy charset, declared or not. */
+const LEGACY_CASES = [
+  {
+    name: 'windows-1252, undeclared (legacyCharset default): € – „ “ … ™ survive',
+    codec: 'cp1252',
+    subject: 'Preis 50 € – „Angebot“ …',
+    fromName: 'Jürgen „Jupp“ Müller',
+    body: 'Preis: 50 € – „Grüße“ … ™ œ Ÿ',
+    contentType: undefined,
+  },
+  {
+    name: 'windows-1251 declared by the text part: the raw Subject is read in it',
+    codec: 'cp1251',
+    subject: 'Счёт №5 — «оплачен»',
+    fromName: 'Иван Петров',
+    body: 'Съешь же ещё этих мягких французских булок',
+    contentType: 'text/plain; charset=windows-1251',
+  },
+  {
+    name: 'Shift_JIS declared by the text part',
+    codec: 'shift_jis',
+    subject: '日本語の件名',
+    fromName: '山田太郎',
+    body: '日本語のテキスト、こんにちは。',
+    contentType: 'text/plain; charset=Shift_JIS',
+  },
+];
+
+describe.each(['file', 'sendmail'] as const)(
+  'PHP mail() with legacy charsets through the shim (%s transport)',
+  (kind) => {
+    for (const c of LEGACY_CASES) {
+      it(c.name, async () => {
+        const s = kind === 'file' ? await sandbox() : await setup(TRANSPORTS.sendmail);
+        const rcpt = `php-legacy-${randomUUID().slice(0, 8)}@oracle.test`;
+        const head = [`From: "${c.fromName}" <sender@example.com>`];
+        if (c.contentType) head.push('MIME-Version: 1.0', `Content-Type: ${c.contentType}`);
+        const res = await phpMail(
+          {
+            to: rcpt,
+            subject: pyEncode(c.subject, c.codec),
+            message: pyEncode(`${c.body}\n`, c.codec),
+            headers: pyEncode(head.join('\r\n'), c.codec),
+          },
+          s.configPath,
+        );
+        expect(res.stderr).toBe('');
+        expect(res.ok).toBe(true);
+        let r: Awaited<ReturnType<PythonEmail['check']>>;
+        if (kind === 'file') {
+          const [sent, ...more] = await s.files(s.outbox);
+          expect(more).toHaveLength(0);
+          r = await py.check(sent!.eml);
+          expect(pyFindings(r)).toEqual([]);
+        } else {
+          r = (await judge(await delivered(rcpt), BOUNCE)).py;
+        }
+        expect(r.headers.subject).toBe(c.subject);
+        expect(pyDisplayNameKey(r.headers.from?.[0]?.name ?? '')).toBe(
+          pyDisplayNameKey(c.fromName),
+        );
+        const text = r.parts.find((p) => p.contentType === 'text/plain');
+        expect(text?.charset).toBe('utf-8');
+        expect(text?.text?.replace(/\r\n/g, '\n').trim()).toBe(c.body);
+      });
+    }
   },
 );
 

@@ -134,6 +134,14 @@ describe('validateConfig', () => {
     ],
     [{ ...base, defaultFrom: 'Shop <shop@localhost>' }, 'defaultFrom: has an invalid address'],
     [{ ...base, legacyCharset: 'latin 1; rm' }, 'legacyCharset: is not a charset name'],
+    [
+      { ...base, legacyCharset: 'klingon-8' },
+      'legacyCharset: is not a charset mailhygiene can decode',
+    ],
+    [
+      { ...base, legacyCharset: 'utf-16' },
+      'legacyCharset: is not an ASCII-compatible legacy charset',
+    ],
     [{ ...base, log: 42 }, 'log: must be a non-empty string, got 42'],
     [{ ...base, debug: 'on' }, 'debug: must be true or false'],
     [[], 'must be a JSON object'],

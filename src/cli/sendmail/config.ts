@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isLocalDomain } from '../../address/domain.js';
+import { legacyCharsetProblem } from '../../lint/charset.js';
 import { assertEnvelopeAddress } from '../../transport/argv.js';
 import { TransportError } from '../../transport/error.js';
 import { loadNodemailer } from '../../transport/smtp.js';
@@ -284,6 +285,11 @@ export function validateConfig(data: unknown, path: string): SendmailConfig {
   const legacyCharset = p.string(data, 'legacyCharset', 'legacyCharset', false);
   if (legacyCharset !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(legacyCharset)) {
     p.add('legacyCharset', `is not a charset name, got ${describe(legacyCharset)}`);
+  } else if (legacyCharset !== undefined && legacyCharsetProblem(legacyCharset)) {
+    p.add(
+      'legacyCharset',
+      `${legacyCharsetProblem(legacyCharset)}, got ${describe(legacyCharset)}`,
+    );
   }
   const maxRecipients = p.integer(data, 'maxRecipients', 'maxRecipients', 1, 100_000);
   const deadLetterDir = p.string(data, 'deadLetterDir', 'deadLetterDir', false);

@@ -74,6 +74,7 @@ const lineTooLong = rule('line-too-long', 'error', 'A', ['raw'], (ctx) => {
 });
 
 const OBSCURED = /[\u0085\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
+const OBSCURED_BUT_NEL = /[\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 
 const headerControlChars = rule('header-control-chars', 'error', 'A', ['raw'], (ctx) => {
   for (const part of ctx.msg.parts) {
@@ -92,7 +93,9 @@ const headerControlChars = rule('header-control-chars', 'error', 'A', ['raw'], (
       }
       const text = ctx.value(h);
       const c1 = /[\u0080-\u009f]/.exec(text);
-      if (c1 && text !== raw) {
+      // Only a C1 code point written in UTF-8 is one: raw legacy bytes 0x80–0x9F (text is then
+      // the bytes themselves) are windows-1252 € – „ …, header-8bit-without-smtputf8's finding.
+      if (c1 && text !== raw.trim()) {
         ctx.report(
           headerControlChars,
           `C1 control character U+${c1[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} in the field body; remove it.`,
@@ -101,7 +104,9 @@ const headerControlChars = rule('header-control-chars', 'error', 'A', ['raw'], (
         continue;
       }
       const decoded = ctx.decodedValue(h);
-      const o = OBSCURED.exec(decoded);
+      // In raw legacy bytes (text is the bytes) 0x85 is windows-1252 "…", not U+0085 NEL.
+      const legacyBytes = text === raw.trim() && /[\x80-\xff]/.test(raw);
+      const o = (legacyBytes ? OBSCURED_BUT_NEL : OBSCURED).exec(decoded);
       if (o) {
         ctx.report(
           headerControlChars,

@@ -1,5 +1,13 @@
 /** E. MIME structure, charsets and transfer encodings. */
 import { isAscii } from 'node:buffer';
+import {
+  c1Sibling,
+  indexOfC1,
+  indexOfStrictMismatch,
+  isUnicodeCharset,
+  resolveCharset,
+  strictReading,
+} from '../charset.js';
 import { type LintContext, type Rule, rule } from '../context.js';
 import { isKnownCharset, isValidUtf8 } from '../decode.js';
 import type { ParamProblem } from '../mime-params.js';
@@ -145,6 +153,70 @@ const charsetUnknown = rule('charset-unknown-or-utf7', 'warning', 'E', ['raw'], 
           );
           break;
         }
+      }
+    }
+  }
+});
+
+/** The legacy (not Unicode) encoding a label names, or null. */
+function legacyEncoding(label: string | undefined): string | null {
+  const enc = label === undefined ? null : resolveCharset(label);
+  return enc === null || isUnicodeCharset(enc) ? null : enc;
+}
+
+const hexCp = (c: number) => `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * Text in a legacy charset whose bytes 0x80–0x9F are C1 controls in the
+ * declared charset: they are really its Windows sibling (iso-8859-2 →
+ * windows-1250). For iso-8859-1 (and -9, -11) labels, which WHATWG already
+ * reads as windows-1252 (-1254, -874), the rule still fires on those bytes:
+ * strict readers (Python's email package, many MUAs) show control characters.
+ * Encoded-words labelled US-ASCII with 8-bit bytes are reported too (a body
+ * so labelled is charset-mismatch's).
+ */
+const charsetC1 = rule('charset-c1-controls', 'warning', 'E', ['raw'], (ctx) => {
+  for (const part of ctx.leaves()) {
+    const cs = part.contentType?.params.get('charset');
+    const enc = isText(part) ? legacyEncoding(cs) : null;
+    if (enc === null) continue;
+    // Only bytes 0x80–0x9F can be, or decode to, C1 controls: most text has none, no decoding.
+    if (indexOfStrictMismatch(decodedBody(ctx.msg, part), 'iso') === -1) continue;
+    if (strictReading(cs!) === 'iso') {
+      ctx.report(
+        charsetC1,
+        `charset=${cs} is declared, but the text has bytes in 0x80–0x9F, C1 controls in ${cs}: the bytes are ${enc} (browsers read them so, strict readers show control characters). Declare charset=${enc} or, better, convert the text to UTF-8.`,
+        where(ctx, part, 'content-type'),
+      );
+      continue;
+    }
+    const text = ctx.bodyText(part).text;
+    const at = indexOfC1(text);
+    if (at !== -1) {
+      ctx.report(
+        charsetC1,
+        `charset=${cs} is declared, but the text decodes to the C1 control ${hexCp(text.charCodeAt(at))}, which ${enc} has no character for: the bytes are probably ${c1Sibling(enc)}. Declare charset=${c1Sibling(enc)} or, better, convert the text to UTF-8.`,
+        where(ctx, part, 'content-type'),
+      );
+    }
+  }
+  for (const [h, part] of ctx.allFields()) {
+    for (const w of ctx.words(h)) {
+      const label = w.charset.replace(/\*.*$/, '');
+      const enc = legacyEncoding(label);
+      if (enc === null) continue;
+      const strict = strictReading(label);
+      const bad =
+        strict !== null
+          ? indexOfStrictMismatch(w.bytes, strict) !== -1
+          : indexOfC1(w.decoded) !== -1;
+      if (bad) {
+        ctx.report(
+          charsetC1,
+          `An encoded-word declared ${label} holds bytes that are ${strict === 'ascii' ? 'not US-ASCII' : 'C1 controls'} in ${label}: the text is probably ${strict !== null ? enc : c1Sibling(enc)}, and readers disagree on it. Encode the text as UTF-8.`,
+          ctx.loc(h, part),
+        );
+        break;
       }
     }
   }
@@ -473,6 +545,7 @@ export const mimeRules: Rule[] = [
   missingCharset,
   charsetMismatch,
   charsetUnknown,
+  charsetC1,
   cte7bit,
   cteInvalid,
   encodedLineSyntax,
