@@ -88,6 +88,7 @@ export async function repair(
       configured: options.envelopeFrom !== undefined,
       from: headers.from,
       recipients: headers.recipients,
+      resentRecipients: headers.resentRecipients,
       returnPath: headers.returnPath,
     },
     policy,
