@@ -313,6 +313,51 @@ describe('Resent-* fields (14.5): recipients as Postfix sendmail -t takes them, 
   });
 });
 
+describe('applied claims needless-base64-text only where the part is no longer base64 (15.8)', () => {
+  it('an XEmacs VM-style text part with name= and no disposition', async () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    // No Date: an error, so repair rebuilds; both text parts are needlessly base64.
+    const raw = [
+      'From: Kyle Jones <kyle@example.com>',
+      'To: erika@example.org',
+      'Subject: notes',
+      'Message-ID: <vm.4711@example.com>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="vm-boundary"',
+      '',
+      '--vm-boundary',
+      'Content-Type: text/plain; charset=us-ascii; name="notes.txt"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      b64('Plain ASCII notes, line one.\r\nLine two.\r\n'),
+      '--vm-boundary',
+      'Content-Type: text/plain; charset=us-ascii',
+      'Content-Transfer-Encoding: base64',
+      '',
+      b64('Second part, plain ASCII.\r\n'),
+      '--vm-boundary--',
+      '',
+    ].join('\r\n');
+    const before = lint(raw, { now: NOW }).findings.filter(
+      (f) => f.rule === 'needless-base64-text',
+    );
+    expect(before.map((f) => f.location)).toEqual([
+      expect.stringMatching(/^part 1 /),
+      expect.stringMatching(/^part 2 /),
+    ]);
+    const r = await repair(raw, { now });
+    const parts = (await py.check(r.raw)).parts;
+    const claimed = r.applied
+      .filter((f) => f.rule === 'needless-base64-text')
+      .map((f) => `0.${Number(/^part (\d+)/.exec(f.location ?? '')![1]) - 1}`);
+    for (const p of parts) {
+      if (!p.contentType.startsWith('text/')) continue;
+      // a part the list says was re-encoded is not base64; one still base64 is not claimed
+      expect(claimed.includes(p.path)).toBe(p.cte !== 'base64');
+    }
+  });
+});
+
 describe('lint and repair agree on an unqualified Sender (15.8)', () => {
   it('Sender: john-bigboote is a lint error, and repair refuses it naming it as written', async () => {
     const raw = msg('To: erika@example.org', 'Sender: john-bigboote');
