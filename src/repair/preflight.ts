@@ -53,7 +53,7 @@ function bareLfBetweenCrlf(msg: ParsedMessage, part: MimePart, where: string): v
       if (bareLfLine !== 0) {
         refuse(
           `bare-lf-in-header${where}`,
-          `line ${bareLfLine} of the header block ends in a bare LF between lines that end in CRLF: a line break smuggled into a header value (e.g. a form field passed to PHP's mail()); reject newlines in the input that builds the header`,
+          `line ${bareLfLine} ends in a bare LF between lines that end in CRLF: a line break smuggled into a header value (e.g. a form field passed to PHP's mail()); reject newlines in the input that builds the header`,
         );
       }
       crlfSeen = true;
