@@ -19,6 +19,7 @@ import { repairHeaders } from './repair/headers.js';
 import { preflight } from './repair/preflight.js';
 import { refuse } from './repair/refuse.js';
 import type { RepairOptions, RepairResult } from './repair/types.js';
+import { vanishedUnfixed } from './repair/unfixed.js';
 import { importLazily } from './transport/lazy-load.js';
 import type { Envelope, Finding } from './types.js';
 
@@ -102,6 +103,7 @@ export async function repair(
       configured: options.envelopeFrom !== undefined,
       from: headers.from,
       recipients: headers.recipients,
+      resentRecipients: headers.resentRecipients,
       returnPath: headers.returnPath,
     },
     policy,
@@ -134,7 +136,8 @@ export async function repair(
   }
   // A derived (best-effort) envelope is not judged: only one the caller gave or configured.
   const required = options.envelope !== undefined || options.envelopeFrom !== undefined;
-  const after = lint(out, {
+  const outMsg = parseMessage(out);
+  const after = lint(outMsg, {
     ...lintOptions(lintNow, required ? envelope : undefined),
     rules: afterRules(before.findings),
   });
@@ -145,7 +148,9 @@ export async function repair(
       `${remaining.message}${remaining.location ? ` (${remaining.location})` : ''}`,
     );
   }
-  const applied = appliedFindings(before.findings, after.findings);
+  const applied = appliedFindings(before.findings, after.findings).filter(
+    (f) => !vanishedUnfixed(outMsg, f),
+  );
   // A rebuild that fixed nothing in the bytes is thrown away: the original stays byte for byte.
   const bytes = applied.every((f) => ENVELOPE_RULES.has(f.rule)) ? Buffer.from(msg.bytes) : out;
   return envelope ? { raw: bytes, envelope, applied } : { raw: bytes, applied };

@@ -25,21 +25,53 @@ function addDisplayName(b: HeaderBuilder, name: string): void {
   for (const w of encodeWords(name, b.remaining)) b.add(' ', w);
 }
 
+/** Adds one mailbox (`name <addr>` or a bare addr) to the builder. */
+function addMailbox(b: HeaderBuilder, m: Mailbox): void {
+  if (m.name === '') {
+    b.add(' ', m.address);
+  } else {
+    addDisplayName(b, m.name);
+    b.add(' ', `<${m.address}>`);
+  }
+}
+
 /**
  * `To: Erika <erika@example.org>, bob@example.org` with folding between
  * mailboxes and inside display names.
  */
 export function renderAddressList(fieldName: string, mailboxes: readonly Mailbox[]): string {
+  return renderAddresses(fieldName, mailboxes);
+}
+
+/** A named group of mailboxes; an empty one (`undisclosed-recipients:;`) names nobody. */
+export interface AddressGroup {
+  readonly group: string;
+  readonly mailboxes: readonly Mailbox[];
+}
+
+/**
+ * An address-list of mailboxes and groups in order (RFC 5322 §3.4):
+ * `To: undisclosed-recipients:;` or `Cc: Team: a@example.org, b@example.org;, c@example.org`.
+ */
+export function renderAddresses(
+  fieldName: string,
+  entries: ReadonlyArray<Mailbox | AddressGroup>,
+): string {
   // Display names may be encoded-words, whose lines are limited to 76 (RFC 2047 §2).
   const b = new HeaderBuilder(fieldName, MAX_ENCODED_LINE);
-  mailboxes.forEach((m, i) => {
+  entries.forEach((e, i) => {
     if (i > 0) b.append(',');
-    if (m.name === '') {
-      b.add(' ', m.address);
-    } else {
-      addDisplayName(b, m.name);
-      b.add(' ', `<${m.address}>`);
+    if (!('group' in e)) {
+      addMailbox(b, e);
+      return;
     }
+    addDisplayName(b, e.group);
+    b.append(':');
+    e.mailboxes.forEach((m, k) => {
+      if (k > 0) b.append(',');
+      addMailbox(b, m);
+    });
+    b.append(';');
   });
   return b.toString();
 }

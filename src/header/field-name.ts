@@ -38,6 +38,14 @@ export function checkCustomHeaderName(name: string, field: string): string {
     );
   }
   const lower = name.toLowerCase();
+  if (lower === 'resent-bcc') {
+    // Hidden recipients in the bytes are disclosed to every recipient, and no transport reads them.
+    throw new MailHygieneError(
+      'INVALID_HEADER_NAME',
+      `${field}: "${name}" would show its hidden recipients to everyone and deliver to none of them; put those addresses in bcc (or envelope.to)`,
+      { field },
+    );
+  }
   if (RESERVED.has(lower) || lower.startsWith('content-')) {
     throw new MailHygieneError(
       'INVALID_HEADER_NAME',

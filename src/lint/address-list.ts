@@ -20,7 +20,15 @@ export type AddressProblem =
   | 'empty-element'
   | 'unterminated-quote'
   | 'invalid-local-part'
-  | 'invalid-domain';
+  | 'invalid-domain'
+  /** `a@x; b@y`: a `;` outside a group (Outlook's separator); strict readers drop what follows. */
+  | 'semicolon-separator'
+  /** `a@x:b@y`: the text before `:` is no phrase, so it is not a group (RFC 5322 §3.4). */
+  | 'invalid-group-name'
+  /** `Team: a@x` without the closing `;` at the end of the field. */
+  | 'unterminated-group'
+  /** `A: a@x, B: b@y;`: a group inside a group (RFC 5322 §3.4 has none). */
+  | 'nested-group';
 
 export interface LintMailbox {
   /** Display name as written (quotes removed, encoded-words not decoded). */
@@ -257,7 +265,9 @@ export function parseAddressList(value: string): AddressListResult {
       const before = splitTop(pendingPrefix + seg.text, ',');
       const name = before.pop()!.text;
       for (const e of before) addElements(result, e.text, undefined, false);
+      if (group !== undefined) result.problems.push('nested-group');
       group = unquote(stripComments(name));
+      if (!isGroupName(name)) result.problems.push('invalid-group-name');
       result.groups.push(group);
       pendingPrefix = '';
       continue;
@@ -265,9 +275,29 @@ export function parseAddressList(value: string): AddressListResult {
     const text = pendingPrefix + seg.text;
     pendingPrefix = '';
     addElements(result, text, group, seg.sep === '');
-    if (seg.sep === ';') group = undefined;
+    if (seg.sep === ';') {
+      if (group === undefined) result.problems.push('semicolon-separator');
+      group = undefined;
+    }
   }
+  if (group !== undefined) result.problems.push('unterminated-group');
   return result;
+}
+
+/** A group's display-name is a phrase: words, quoted strings and comments, no `@ < > , [ ]`. */
+function isGroupName(name: string): boolean {
+  const text = stripComments(name).trim();
+  if (text === '') return false;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if ('@<>,[]'.includes(c)) return false;
+  }
+  return !quoted;
 }
 
 function addElements(

@@ -7,17 +7,34 @@
 import type { Mailbox } from '../address/mailbox.js';
 import { parseMailbox } from '../address/parse.js';
 import { MailHygieneError } from '../errors.js';
-import { type AddressListResult, parseAddressList } from '../lint/address-list.js';
+import { type AddressGroup, renderAddresses } from '../header/address-list.js';
+import { findUnsafeCodePoint } from '../header/single-line.js';
+import {
+  type AddressListResult,
+  type AddressProblem,
+  parseAddressList,
+} from '../lint/address-list.js';
+import { PROBLEM_TEXT } from '../lint/rules/addresses.js';
 import { refuse } from './refuse.js';
 import { decodeHeaderWords } from './text.js';
 
-/** Problems the re-rendering itself removes (quoting, stray commas). */
-const RENDER_FIXES = new Set([
+/**
+ * Problems the re-rendering itself removes (quoting, stray commas, `;` written
+ * for `,`, a group's missing final `;`): what each mailbox is stays unambiguous,
+ * and the rendered list names exactly the envelope's recipients.
+ */
+const RENDER_FIXES = new Set<AddressProblem>([
   'unquoted-specials',
   'trailing-comma',
   'empty-element',
   'blank-display-name',
+  'semicolon-separator',
+  'unterminated-group',
 ]);
+
+function problemText(p: AddressProblem): string {
+  return `${PROBLEM_TEXT[p]} (${p})`;
+}
 
 /** The tolerant parse of an address field's text, refusing more than `max` mailboxes before any strict parsing. */
 export function readAddressList(text: string, key: string, max: number): AddressListResult {
@@ -35,10 +52,14 @@ export function readAddressList(text: string, key: string, max: number): Address
 /** Strict mailboxes of a tolerant address list; refuses what cannot be read unambiguously. */
 export function toMailboxes(list: AddressListResult, key: string): Mailbox[] {
   const bad = list.problems.find((p) => !RENDER_FIXES.has(p));
-  if (bad) refuse(`invalid-address:${key}`, `${key}: ${bad}`);
+  if (bad) refuse(`invalid-address:${key}`, `${key}: ${problemText(bad)}`);
   return list.mailboxes.map((m, i) => {
     const bad1 = m.problems.find((p) => !RENDER_FIXES.has(p));
-    if (bad1) refuse(`invalid-address:${key}`, `${key}: ${JSON.stringify(m.address)}: ${bad1}`);
+    if (bad1) {
+      // Without an `@` the address is the local part alone (`john-bigboote`), not `john-bigboote@`.
+      const shown = m.address.includes('@') && m.domain !== '' ? m.address : m.local;
+      refuse(`invalid-address:${key}`, `${key}: ${JSON.stringify(shown)}: ${problemText(bad1)}`);
+    }
     // RFC 2047 words are not decoded inside quotes (§5), but legacy mail puts them there.
     const name = decodeHeaderWords(m.displayName).trim();
     try {
@@ -48,6 +69,47 @@ export function toMailboxes(list: AddressListResult, key: string): Mailbox[] {
       throw e;
     }
   });
+}
+
+/**
+ * The field re-rendered from its strict mailboxes (`boxes[i]` is
+ * `list.mailboxes[i]`), groups kept: `undisclosed-recipients:;` stays as it is
+ * (RFC 5322 §3.4; its members, if any, are recipients like any other).
+ */
+export function renderAddressField(
+  fieldName: string,
+  list: AddressListResult,
+  boxes: readonly Mailbox[],
+): string {
+  const entries: Array<Mailbox | AddressGroup> = [];
+  const groups = new Map<string, Mailbox[]>();
+  const groupName = (raw: string) => {
+    const name = decodeHeaderWords(raw).trim();
+    if (findUnsafeCodePoint(name) !== -1)
+      refuse(
+        `invalid-address:${fieldName.toLowerCase()}`,
+        `${fieldName}: a group name decodes to a line break or control character`,
+      );
+    return name;
+  };
+  list.mailboxes.forEach((m, i) => {
+    if (m.group === undefined) {
+      entries.push(boxes[i]!);
+      return;
+    }
+    let members = groups.get(m.group);
+    if (!members) {
+      members = [];
+      groups.set(m.group, members);
+      entries.push({ group: groupName(m.group), mailboxes: members });
+    }
+    members.push(boxes[i]!);
+  });
+  // Empty groups have no mailbox to mark their place: they follow the rest.
+  for (const g of list.groups) {
+    if (!groups.has(g)) entries.push({ group: groupName(g), mailboxes: [] });
+  }
+  return renderAddresses(fieldName, entries);
 }
 
 /**

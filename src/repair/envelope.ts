@@ -1,7 +1,8 @@
 /**
  * The envelope of a repaired message. The sender is the given one when it can
  * receive bounces, else the configured bounce address; recipients are the
- * given ones, else To ∪ Cc ∪ Bcc of the message (Bcc is removed from the bytes).
+ * given ones, else To ∪ Cc ∪ Bcc of the message (Bcc is removed from the bytes),
+ * or Resent-To ∪ Resent-Cc ∪ Resent-Bcc when the message is a resend.
  */
 import { isLocalDomain } from '../address/domain.js';
 import type { Mailbox } from '../address/mailbox.js';
@@ -16,6 +17,12 @@ export interface EnvelopeInput {
   configured: boolean;
   from: Mailbox;
   recipients: readonly Mailbox[];
+  /**
+   * Resent-To/Cc/Bcc mailboxes. When there are any, they are the recipients
+   * instead of To/Cc/Bcc, as Postfix's `sendmail -t` takes them (a resend goes
+   * to the new recipients, not again to the original ones).
+   */
+  resentRecipients?: readonly Mailbox[];
   /** Address of a removed Return-Path field. */
   returnPath: string | undefined;
 }
@@ -35,7 +42,11 @@ function usable(address: string, policy: Policy): boolean {
  * NO_RECIPIENTS, TOO_MANY_RECIPIENTS) are thrown; otherwise it is best effort
  * and undefined when the message names no usable sender or no recipient.
  */
-export function repairEnvelope(e: EnvelopeInput, policy: Policy): Envelope | undefined {
+export function repairEnvelope(input: EnvelopeInput, policy: Policy): Envelope | undefined {
+  const e =
+    input.resentRecipients !== undefined && input.resentRecipients.length > 0
+      ? { ...input, recipients: input.resentRecipients }
+      : input;
   const required = e.given !== undefined || e.configured;
   // Header recipients count against the limit even when the envelope is given.
   const unique = new Set(e.recipients.map((m) => m.address));

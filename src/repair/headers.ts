@@ -15,7 +15,7 @@ import { findUnsafeCodePoint } from '../header/single-line.js';
 import { renderUnstructured } from '../header/unstructured.js';
 import { checkDate } from '../lint/date.js';
 import { type HeaderField, type ParsedMessage, unfold } from '../lint/parse.js';
-import { readAddressList, toMailboxes } from './addresses.js';
+import { readAddressList, renderAddressField, toMailboxes } from './addresses.js';
 import { refuse } from './refuse.js';
 import { decodeHeaderWords, rawHeaderCharset, readHeaderBinary } from './text.js';
 
@@ -37,6 +37,8 @@ export interface RepairedHeaders {
   from: Mailbox;
   /** To, Cc and Bcc mailboxes (Bcc is not in `lines`). */
   recipients: Mailbox[];
+  /** Resent-To, Resent-Cc and Resent-Bcc mailboxes (Resent-Bcc is not in `lines`). */
+  resentRecipients: Mailbox[];
   /** Address of a removed Return-Path field, a hint for the envelope sender. */
   returnPath: string | undefined;
 }
@@ -48,7 +50,13 @@ const ADDRESS_FIELDS: Record<string, string> = {
   to: 'To',
   cc: 'Cc',
   bcc: 'Bcc',
+  'resent-to': 'Resent-To',
+  'resent-cc': 'Resent-Cc',
+  'resent-bcc': 'Resent-Bcc',
 };
+/** Fields whose mailboxes are envelope recipients (the Resent- ones for a resend). */
+const RECIPIENT_FIELDS = new Set(['to', 'cc', 'bcc']);
+const RESENT_RECIPIENT_FIELDS = new Set(['resent-to', 'resent-cc', 'resent-bcc']);
 /** The root entity's MIME fields: rendered by the MIME rebuild. */
 const MIME_FIELDS = new Set([
   'mime-version',
@@ -131,6 +139,7 @@ export function repairHeaders(msg: ParsedMessage, s: HeaderSettings): RepairedHe
   const fields = msg.root.headers;
   const lines: string[] = [];
   const recipients: Mailbox[] = [];
+  const resentRecipients: Mailbox[] = [];
   let from: Mailbox | undefined;
   let returnPath: string | undefined;
   let recipientCount = 0;
@@ -153,7 +162,8 @@ export function repairHeaders(msg: ParsedMessage, s: HeaderSettings): RepairedHe
     }
     const canonical = ADDRESS_FIELDS[h.key];
     if (canonical) {
-      const isRecipient = h.key === 'to' || h.key === 'cc' || h.key === 'bcc';
+      const resent = RESENT_RECIPIENT_FIELDS.has(h.key);
+      const isRecipient = resent || RECIPIENT_FIELDS.has(h.key);
       // Floods are refused before any strict parsing: 50,000 addresses are an attack, not a list.
       const max = isRecipient ? s.maxRecipients - recipientCount : s.maxRecipients;
       const list = readAddressList(text(msg, h, s), h.key, max);
@@ -162,7 +172,7 @@ export function repairHeaders(msg: ParsedMessage, s: HeaderSettings): RepairedHe
       const raw = flagged ? undefined : verbatim(msg, h);
       // Only a field that is re-rendered needs strict mailboxes for its bytes; the envelope always does.
       const boxes = toMailboxes(list, h.key);
-      if (isRecipient) recipients.push(...boxes);
+      if (isRecipient) (resent ? resentRecipients : recipients).push(...boxes);
       if (h.key === 'from') {
         if (boxes.length !== 1)
           refuse(
@@ -171,11 +181,10 @@ export function repairHeaders(msg: ParsedMessage, s: HeaderSettings): RepairedHe
           );
         from = boxes[0]!;
       }
-      if (h.key === 'bcc') continue;
+      if (h.key === 'bcc' || h.key === 'resent-bcc') continue;
       if (raw !== undefined) lines.push(raw);
-      else if (list.groups.length > 0)
-        refuse(`group-syntax:${h.key}`, `${h.name} uses group syntax and needs re-encoding`);
-      else if (boxes.length > 0) lines.push(renderAddressList(canonical, boxes));
+      else if (boxes.length > 0 || list.groups.length > 0)
+        lines.push(renderAddressField(canonical, list, boxes));
       continue;
     }
     if (h.key === 'date') {
@@ -235,5 +244,5 @@ export function repairHeaders(msg: ParsedMessage, s: HeaderSettings): RepairedHe
   if (idAt === -1) lines.push(id);
   else lines[idAt] = id;
   lines.push('MIME-Version: 1.0\r\n');
-  return { lines, from, recipients, returnPath };
+  return { lines, from, recipients, resentRecipients, returnPath };
 }

@@ -2,7 +2,17 @@
  * What repair refuses before changing anything: structures that could be
  * read two ways (and so may be an attack), not merely broken ones.
  */
-import type { HeaderField, MimePart, ParsedMessage } from '../lint/parse.js';
+import { formatCodePoint } from '../errors.js';
+import { findUnsafeCodePoint } from '../header/single-line.js';
+import { decodeWords } from '../lint/encoded-words.js';
+import { parseParams } from '../lint/mime-params.js';
+import {
+  type HeaderField,
+  lineOf,
+  type MimePart,
+  type ParsedMessage,
+  unfold,
+} from '../lint/parse.js';
 import {
   ENTITY_SINGLETONS,
   SINGLETONS as HEADER_SINGLETONS,
@@ -18,9 +28,68 @@ const INJECTED_FIELD =
 
 const SIGNATURE_FIELD = /(?:^|-)signature$|^arc-/;
 
+/**
+ * A bare LF between header lines that end in CRLF: an injection remnant, not a
+ * line-end style. PHP 8's mail() lets one `\n` of a form field through into an
+ * additional header (`Reply-To: v@example.net\nBcc: evil@x.example`), and every
+ * line around it ends in CRLF. Legitimate mixes have one shape, runs in order:
+ * PHP 7 and PHP 8 with `mail.mixed_lf_and_crlf=On` end the To and Subject lines
+ * they write in LF, the additional headers as the script wrote them (CRLF
+ * between them), the last one and the empty line in LF: LF* CRLF* LF*. Only a
+ * bare LF with CRLF-ended lines on both sides breaks that shape.
+ */
+function bareLfBetweenCrlf(msg: ParsedMessage, part: MimePart, where: string): void {
+  const b = msg.bytes;
+  // A body part's block continues the text of its delimiter line: that line's end counts as before it.
+  let crlfSeen = part.path !== '' && b[part.start - 1] === 0x0a && b[part.start - 2] === 0x0d;
+  let bareLfLine = 0; // first bare-LF line after a CRLF line, waiting for a CRLF line after it
+  for (let n = lineOf(msg, part.start); n <= msg.lineCount; n++) {
+    const start = msg.lineStarts[n - 1]!;
+    if (start >= part.bodyStart) break;
+    // Line n ends just before the next line starts (or at the last octet of the message).
+    const lf = n < msg.lineCount ? msg.lineStarts[n]! - 1 : b.length - 1;
+    if (lf < start || b[lf] !== 0x0a) break; // the last line has no line end
+    if (lf > start && b[lf - 1] === 0x0d) {
+      if (bareLfLine !== 0) {
+        refuse(
+          `bare-lf-in-header${where}`,
+          `line ${bareLfLine} ends in a bare LF between lines that end in CRLF: a line break smuggled into a header value (e.g. a form field passed to PHP's mail()); reject newlines in the input that builds the header`,
+        );
+      }
+      crlfSeen = true;
+    } else if (crlfSeen && bareLfLine === 0) bareLfLine = n;
+  }
+}
+
+/**
+ * A file name whose RFC 2231 or RFC 2047 value decodes to a line break or a
+ * control character: re-encoding it would carry the injection on, so refuse.
+ */
+function unsafeFilename(msg: ParsedMessage, part: MimePart, where: string): void {
+  for (const h of part.headers) {
+    if (h.key !== 'content-disposition' && h.key !== 'content-type') continue;
+    const pname = h.key === 'content-type' ? 'name' : 'filename';
+    const params =
+      h.key === 'content-type' && part.contentType
+        ? part.contentType.params
+        : parseParams(unfold(msg, h)).params;
+    const value = params.get(pname);
+    if (value === undefined) continue;
+    const cp = findUnsafeCodePoint(decodeWords(value));
+    if (cp !== -1) {
+      refuse(
+        `filename-unsafe${where}`,
+        `the ${pname} parameter of ${h.name} decodes to ${formatCodePoint(cp)} (a line break or control character); reject it where the file name comes from`,
+      );
+    }
+  }
+}
+
 function headerProblems(msg: ParsedMessage, part: MimePart): void {
   const b = msg.bytes;
   const where = part.path === '' ? '' : `@part-${part.path}`;
+  bareLfBetweenCrlf(msg, part, where);
+  unsafeFilename(msg, part, where);
   // Bare CR inside the header block: some readers end the line there (probe-injection-cr).
   for (
     let i = b.indexOf(0x0d, part.start);

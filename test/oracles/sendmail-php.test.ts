@@ -290,6 +290,53 @@ describe.each(['sendmail', 'smtp'] as const)(
       );
     });
 
+    it('refuses a Bcc smuggled through one \\n of a form field: mail() false, nothing delivered', async () => {
+      const s = await setup(TRANSPORTS[kind]);
+      const tag = randomUUID().slice(0, 8);
+      const rcpt = `php-inject-${tag}@oracle.test`;
+      const evil = `php-evil-${tag}@oracle.test`;
+      const res = await phpMail(
+        {
+          to: rcpt,
+          subject: 'Kontaktformular',
+          message: 'Bitte um Rückruf.\n',
+          // what the form copied from its e-mail field: PHP 8 refuses "\n\n" but lets one "\n" through
+          headers: `From: kontakt@example.com\r\nReply-To: visitor@example.net\nBcc: ${evil}`,
+        },
+        s.configPath,
+      );
+      expect(res.ok).toBe(false);
+      const [dead] = await s.files(s.deadLetters);
+      expect(dead!.json).toMatchObject({
+        stage: 'repair',
+        exitCode: 65,
+        field: 'bare-lf-in-header',
+      });
+      await expect(
+        waitForMail((m) => m.originalTo === rcpt || m.originalTo === evil, 3000),
+      ).rejects.toThrow(/no delivered mail/);
+    });
+
+    it("mail('undisclosed-recipients:;', …) with Bcc: delivered to the Bcc recipient, To kept", async () => {
+      const s = await setup(TRANSPORTS[kind]);
+      const rcpt = `php-undisclosed-${randomUUID().slice(0, 8)}@oracle.test`;
+      const res = await phpMail(
+        {
+          to: 'undisclosed-recipients:;',
+          subject: 'Rundschreiben',
+          message: 'Liebe Mitglieder,\n',
+          headers: `From: vorstand@example.com\r\nBcc: ${rcpt}`,
+        },
+        s.configPath,
+      );
+      expect(res.stderr).toBe('');
+      expect(res.ok).toBe(true);
+      const mail = await delivered(rcpt);
+      const { py: r } = await judge(mail, BOUNCE);
+      expect(r.headers.to).toEqual([]);
+      expect(mail.head).toMatch(/^To: undisclosed-recipients:;$/m);
+    });
+
     it('refuses a mail without recipient: mail() returns false, dead letter kept', async () => {
       const s = await setup(TRANSPORTS[kind]);
       const marker = `php-norcpt-${randomUUID().slice(0, 8)}`;
@@ -386,6 +433,57 @@ describe.each(['file', 'sendmail'] as const)(
     }
   },
 );
+
+describe('Resent-* with -t: the shim delivers where Postfix sendmail -t delivers', () => {
+  const ROLES = ['to', 'bcc', 'resent-to', 'resent-bcc'] as const;
+  function resend(tag: string): string {
+    const a = (role: string) => `${role}-${tag}@oracle.test`;
+    return [
+      'From: shop@example.com',
+      `To: ${a('to')}`,
+      `Bcc: ${a('bcc')}`,
+      'Resent-From: support@example.com',
+      `Resent-To: ${a('resent-to')}`,
+      `Resent-Bcc: ${a('resent-bcc')}`,
+      `Subject: resend ${tag}`,
+      '',
+      'Bestellung 4711',
+      '',
+    ].join('\n');
+  }
+  /** Which roles got the message (a delivery takes < 100 ms; 5 s is generous). */
+  async function deliveredRoles(tag: string) {
+    const got = await Promise.all(
+      ROLES.map((role) =>
+        waitForMail((m) => m.originalTo === `${role}-${tag}@oracle.test`, 5000).then(
+          (m) => ({ role, head: m.head }),
+          () => undefined,
+        ),
+      ),
+    );
+    return got.filter((g) => g !== undefined);
+  }
+
+  it('same recipients, Bcc and Resent-Bcc removed by both', async () => {
+    const postfixTag = `pf${randomUUID().slice(0, 8)}`;
+    const shimTag = `mh${randomUUID().slice(0, 8)}`;
+    const direct = spawn(POSTFIX_SENDMAIL, ['-t', '-i', '-f', BOUNCE]);
+    direct.stdin.end(resend(postfixTag));
+    expect(await new Promise((r) => direct.on('close', r))).toBe(0);
+    const s = await setup(TRANSPORTS.sendmail);
+    const shim = await runShim(bin, ['-t', '-i'], resend(shimTag), {
+      MAILHYGIENE_CONFIG: s.configPath,
+    });
+    expect(shim.code).toBe(0);
+    const [byPostfix, byShim] = await Promise.all([
+      deliveredRoles(postfixTag),
+      deliveredRoles(shimTag),
+    ]);
+    expect(byPostfix.map((g) => g.role)).toEqual(['resent-to', 'resent-bcc']);
+    expect(byShim.map((g) => g.role)).toEqual(byPostfix.map((g) => g.role));
+    for (const g of [...byPostfix, ...byShim]) expect(g.head).not.toMatch(/^(resent-)?bcc:/im);
+  });
+});
 
 describe('relay faults (PHP mail() through the shim to a loopback smtp-server)', () => {
   let server: TestServer | undefined;

@@ -5,7 +5,8 @@ import { domainOf, type LintContext, orgDomain, type Rule, rule } from '../conte
 import { has8bitString } from '../decode.js';
 import type { HeaderField } from '../parse.js';
 
-const PROBLEM_TEXT: Record<AddressProblem, string> = {
+/** What each problem means, for findings and repair's refusals. */
+export const PROBLEM_TEXT: Record<AddressProblem, string> = {
   'unbalanced-angle': 'the angle brackets are unbalanced',
   'whitespace-in-angle': 'there is whitespace inside <…>',
   'whitespace-in-address': 'the address contains whitespace',
@@ -21,6 +22,12 @@ const PROBLEM_TEXT: Record<AddressProblem, string> = {
   'unterminated-quote': 'a quoted string is not closed',
   'invalid-local-part': 'the local part has characters that need quoting',
   'invalid-domain': 'the domain has invalid characters',
+  'semicolon-separator':
+    'a ";" separates addresses (only "," does; readers drop or merge what follows)',
+  'invalid-group-name':
+    'the text before ":" is not a group name (an address followed by ":" reads as a group)',
+  'unterminated-group': 'a group is not closed with ";"',
+  'nested-group': 'a group is opened inside another group',
 };
 
 function problemsOf(ctx: LintContext, f: HeaderField): AddressProblem[] {
@@ -29,15 +36,19 @@ function problemsOf(ctx: LintContext, f: HeaderField): AddressProblem[] {
   return [...new Set(all)].filter((p) => p !== 'unquoted-specials');
 }
 
+/** The originator fields (RFC 5322 §3.6.2): From, and Sender, which must be one mailbox. */
 const fromInvalid = rule('from-invalid', 'error', 'D', ['raw'], (ctx) => {
-  for (const f of ctx.headers('from')) {
-    if (ctx.value(f) === '') continue; // missing-from reports it
+  for (const f of [...ctx.headers('from'), ...ctx.headers('sender')]) {
+    if (f.key === 'from' && ctx.value(f) === '') continue; // missing-from reports it
     const probs = problemsOf(ctx, f);
     if (ctx.addresses(f).mailboxes.length === 0 && probs.length === 0) probs.push('no-address');
-    if (probs.length > 0) {
+    const texts = probs.map((p) => PROBLEM_TEXT[p]);
+    if (f.key === 'sender' && ctx.addresses(f).mailboxes.length > 1)
+      texts.push('Sender holds more than one mailbox');
+    if (texts.length > 0) {
       ctx.report(
         fromInvalid,
-        `From "${ctx.value(f)}" is not a valid mailbox: ${probs.map((p) => PROBLEM_TEXT[p]).join('; ')}. Write it as "Name <local@domain>" (RFC 5322 §3.4).`,
+        `${f.name} "${ctx.value(f).trim()}" is not a valid mailbox: ${texts.join('; ')}. Write it as "Name <local@domain>" (RFC 5322 §3.4, §3.6.2).`,
         ctx.loc(f),
       );
     }

@@ -1,5 +1,7 @@
 /** E (content). HTML/text structure, empty bodies, attachments, format=flowed. */
 import { isAscii } from 'node:buffer';
+import { formatCodePoint } from '../../errors.js';
+import { findUnsafeCodePoint } from '../../header/single-line.js';
 import { type LintContext, type Rule, rule } from '../context.js';
 import { has8bitString } from '../decode.js';
 import { parseParams } from '../mime-params.js';
@@ -255,6 +257,15 @@ const filenameUnsafe = rule('attachment-filename-unsafe', 'error', 'E', ['raw'],
       }
       const name = parsed.params.get(pname);
       if (name === undefined) continue;
+      // An RFC 2231 value is judged decoded, as a Subject's encoded-words are (repair refuses it too).
+      const cp = raws.some((r) => r.name.includes('*')) ? findUnsafeCodePoint(name) : -1;
+      if (cp !== -1) {
+        ctx.report(
+          filenameUnsafe,
+          `${pname}* decodes to ${formatCodePoint(cp)}, a line break or control character (RFC 2231): a decoder may split the header there. Reject the file name.`,
+          ctx.loc(h, part),
+        );
+      }
       const problems: string[] = [];
       if (/[/\\]|^\.\.|^[A-Za-z]:/.test(name)) problems.push('path components');
       const c = confusable(name);

@@ -218,11 +218,12 @@ const missingSubject = rule('missing-or-empty-subject', 'warning', 'B', ['raw'],
 });
 
 const bccLeak = rule('bcc-header-leak', 'warning', 'B', ['raw', 'env'], (ctx) => {
-  for (const f of ctx.headers('bcc')) {
+  // Resent-Bcc hides the recipients of a resend the same way (RFC 5322 §3.6.6).
+  for (const f of [...ctx.headers('bcc'), ...ctx.headers('resent-bcc')]) {
     if (ctx.addresses(f).mailboxes.length === 0) continue;
     ctx.report(
       bccLeak,
-      'The message carries a Bcc field with addresses; every recipient will see them unless the submitter strips it (only "sendmail -t" does). Move the addresses into the envelope (RCPT TO) and delete the field.',
+      `The message carries a ${f.name} field with addresses; every recipient will see them unless the submitter strips it (only "sendmail -t" does). Move the addresses into the envelope (RCPT TO) and delete the field.`,
       ctx.loc(f),
     );
   }

@@ -1,0 +1,29 @@
+/**
+ * Findings that vanished from the repaired bytes without being fixed: lint
+ * no longer reports them because the part changed role, not because the
+ * problem is gone. `applied` must not claim them.
+ */
+import type { ParsedMessage } from '../lint/parse.js';
+import type { Finding } from '../types.js';
+
+/** `part 1.2 header …` → '1.2'; a top-level location → '' (the message). */
+function pathOf(f: Finding): string {
+  return (f.location === undefined ? null : /^part ([\d.]+)/.exec(f.location))?.[1] ?? '';
+}
+
+/**
+ * True when `f` is a `needless-base64-text` finding whose part is still a
+ * base64 text leaf in the repaired message (lint skips attachments, so a text
+ * part that became one drops the finding while its bytes stay base64).
+ */
+export function vanishedUnfixed(out: ParsedMessage, f: Finding): boolean {
+  if (f.rule !== 'needless-base64-text') return false;
+  const path = pathOf(f);
+  const part = out.parts.find((p) => p.path === path);
+  return (
+    part !== undefined &&
+    part.children.length === 0 &&
+    part.mediaType.startsWith('text/') &&
+    part.cte === 'base64'
+  );
+}
