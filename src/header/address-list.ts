@@ -1,6 +1,6 @@
 /** Renders From/To/Cc/Reply-To/Sender from checked mailboxes. */
 import type { Mailbox } from '../address/mailbox.js';
-import { encodeWords, looksLikeEncodedWord } from './encoded-word.js';
+import { encodeWords, looksLikeEncodedWord, MIN_ENCODED_WORD } from './encoded-word.js';
 import { HeaderBuilder, MAX_ENCODED_LINE } from './fold.js';
 
 const ATOM_PHRASE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?: [A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
@@ -22,7 +22,7 @@ function addDisplayName(b: HeaderBuilder, name: string): void {
     b.add(' ', `"${name.replace(/[\\"]/g, '\\$&')}"`);
     return;
   }
-  for (const w of encodeWords(name, b.remaining)) b.add(' ', w);
+  for (const w of encodeWords(name, b.room(MIN_ENCODED_WORD))) b.add(' ', w);
 }
 
 /**
@@ -32,14 +32,12 @@ function addDisplayName(b: HeaderBuilder, name: string): void {
 export function renderAddressList(fieldName: string, mailboxes: readonly Mailbox[]): string {
   // Display names may be encoded-words, whose lines are limited to 76 (RFC 2047 §2).
   const b = new HeaderBuilder(fieldName, MAX_ENCODED_LINE);
+  const last = mailboxes.length - 1;
   mailboxes.forEach((m, i) => {
-    if (i > 0) b.append(',');
-    if (m.name === '') {
-      b.add(' ', m.address);
-    } else {
-      addDisplayName(b, m.name);
-      b.add(' ', `<${m.address}>`);
-    }
+    if (m.name !== '') addDisplayName(b, m.name);
+    const addr = m.name === '' ? m.address : `<${m.address}>`;
+    // The comma is part of the word so that the line length counts it.
+    b.add(' ', i < last ? `${addr},` : addr);
   });
   return b.toString();
 }
