@@ -26,8 +26,10 @@ function addDisplayName(b: HeaderBuilder, name: string): void {
 }
 
 /**
- * `To: Erika <erika@example.org>, bob@example.org` with folding between
- * mailboxes and inside display names.
+ * `To: Erika <erika@example.org>, <bob@example.org>` with folding between
+ * mailboxes and inside display names. A mailbox without a display name is
+ * written as an angle-addr too (RFC 5322 §3.4 name-addr without the optional
+ * display-name): SpamAssassin's TO_NO_BRKTS_* rules score a bare addr-spec.
  */
 export function renderAddressList(fieldName: string, mailboxes: readonly Mailbox[]): string {
   // Display names may be encoded-words, whose lines are limited to 76 (RFC 2047 §2).
@@ -35,9 +37,8 @@ export function renderAddressList(fieldName: string, mailboxes: readonly Mailbox
   const last = mailboxes.length - 1;
   mailboxes.forEach((m, i) => {
     if (m.name !== '') addDisplayName(b, m.name);
-    const addr = m.name === '' ? m.address : `<${m.address}>`;
     // The comma is part of the word so that the line length counts it.
-    b.add(' ', i < last ? `${addr},` : addr);
+    b.add(' ', i < last ? `<${m.address}>,` : `<${m.address}>`);
   });
   return b.toString();
 }

@@ -1,7 +1,8 @@
 /**
  * Header folding: every character on a line is counted before the line is
  * chosen (issue 14 item 3: the comma after a mailbox made an encoded-word line
- * 77 characters), and a long field name folds before its first word.
+ * 77 characters), a long field name folds before its first word, and a
+ * mailbox without a display name is an angle-addr (issue 12 item 13).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { compose } from '../../src/compose.js';
 import { renderAddressList } from '../../src/header/address-list.js';
 import { HeaderBuilder } from '../../src/header/fold.js';
 import { renderUnstructured } from '../../src/header/unstructured.js';
+import { repair } from '../../src/repair.js';
 import { SCRIPT_PIECES } from '../support/mail-input.js';
 
 const strict = { smtputf8: false };
@@ -57,7 +59,7 @@ describe('address lists', () => {
       text: 'x',
     });
     expect(raw.toString('latin1')).toContain(
-      '\r\n <juergen.mueller.work@mail.example.org>, b@example.org\r\n',
+      '\r\n <juergen.mueller.work@mail.example.org>, <b@example.org>\r\n',
     );
   });
 
@@ -73,8 +75,30 @@ describe('address lists', () => {
           expect(lineProblems(renderAddressList(field, boxes))).toEqual([]);
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: 500 },
     );
+  });
+
+  it('write a mailbox without display name as an angle-addr (SpamAssassin TO_NO_BRKTS_*)', () => {
+    const box = (s: string) => parseMailbox(s, 'to', strict);
+    expect(renderAddressList('To', [box('kunde@example.org')])).toBe('To: <kunde@example.org>\r\n');
+    expect(renderAddressList('Cc', [box('a@example.org'), box('Bob <b@example.org>')])).toBe(
+      'Cc: <a@example.org>, Bob <b@example.org>\r\n',
+    );
+  });
+});
+
+describe('repair', () => {
+  it('re-renders an address field through the same renderer: bare mailboxes get brackets', async () => {
+    const now = () => new Date('2026-11-29T13:40:00Z');
+    const legacy = Buffer.from(
+      'To: b@example.org, J\xfcrgen <c@example.org>\nSubject: s\nDate: Sun, 29 Nov 2026 13:40:00 +0000\nMessage-ID: <m@example.com>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=iso-8859-1\n\nHallo\n',
+      'latin1',
+    );
+    const { raw } = await repair(legacy, { now, defaultFrom: 'shop@example.com' });
+    const head = raw.toString('latin1').split('\r\n\r\n')[0]!;
+    expect(head).toContain('From: <shop@example.com>\r\n');
+    expect(head).toContain('To: <b@example.org>, =?UTF-8?Q?J=C3=BCrgen?= <c@example.org>\r\n');
   });
 });
 
