@@ -290,6 +290,6 @@ export const filename = fc
 export const mailboxList = fc
   .oneof(
     { weight: 3, arbitrary: fc.integer({ min: 1, max: 4 }) },
-    { weight: 2, arbitrary: fc.integer({ min: 5, max: 20 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 5, max: 20 }) },
   )
   .chain((n) => fc.array(mailbox, { minLength: n, maxLength: n }));
