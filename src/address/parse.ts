@@ -286,6 +286,10 @@ function checkQuotedLocal(local: string, field: string, spec: string): string {
       content += c;
     }
   }
+  // Python's email package decodes an encoded-word even inside the quotes ("=?utf-8?q?x?="@a
+  // reads as x@a), and without them it is the look-alike dot-atoms are refused for.
+  if (content.includes('=?'))
+    fail(field, spec, 'the local part looks like an RFC 2047 encoded-word');
   // Quoting that is not needed is dropped: "abc"@x is abc@x.
   if (ATEXT.test(content)) return content;
   return `"${content.replace(/[\\"]/g, '\\$&')}"`;

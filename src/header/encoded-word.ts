@@ -18,6 +18,8 @@ const PREFIX_B = '=?UTF-8?B?';
 /** `=?UTF-8?Q?` + `?=` */
 const OVERHEAD = 12;
 export const MAX_ENCODED_WORD = 75;
+/** The shortest word that holds any one code point (4 UTF-8 octets as Q: 12 characters). */
+export const MIN_ENCODED_WORD = OVERHEAD + 12;
 
 /** Code points that must not start a new word: they belong to the character before. */
 function joinsPrevious(cp: number, prev: number): boolean {
@@ -128,7 +130,7 @@ export function encodeWords(
 ): string[] {
   const mode = chooseEncoding(text);
   const words: string[] = [];
-  let max = Math.max(firstMax, OVERHEAD + 12);
+  let max = Math.max(firstMax, MIN_ENCODED_WORD);
   // Size of the current chunk in encoded characters (Q) or raw bytes (B).
   let size = 0;
   let start = 0;

@@ -3,7 +3,7 @@
  * printable ASCII that folds cleanly, otherwise RFC 2047 encoded-words for the
  * whole value, so the text parses back exactly.
  */
-import { encodeWords, looksLikeEncodedWord } from './encoded-word.js';
+import { encodeWords, looksLikeEncodedWord, MIN_ENCODED_WORD } from './encoded-word.js';
 import { HeaderBuilder, MAX_ENCODED_LINE } from './fold.js';
 
 /** A raw token longer than this cannot be folded to 78: such values are encoded. */
@@ -37,7 +37,8 @@ export function renderUnstructured(name: string, value: string): string {
   if (needsEncoding(value)) {
     // RFC 2047 §2: a line holding an encoded-word is at most 76 characters.
     const b = new HeaderBuilder(name, MAX_ENCODED_LINE);
-    for (const word of encodeWords(value, b.remaining)) b.add(' ', word);
+    // After a long field name the first word may start on a continuation line (fold.ts).
+    for (const word of encodeWords(value, b.room(MIN_ENCODED_WORD))) b.add(' ', word);
     return b.toString();
   }
   const b = new HeaderBuilder(name);

@@ -2,6 +2,29 @@
 import { MailHygieneError } from '../errors.js';
 import { assertSingleLine } from '../header/single-line.js';
 
+/** Longer filenames keep their end (the extension), cut to this many UTF-16 units at most. */
+export const MAX_FILENAME = 255;
+
+const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
+
+/**
+ * The end of `s`, at most `max` UTF-16 units, starting at a grapheme cluster
+ * boundary: never half a surrogate pair, never a combining mark, skin tone or
+ * ZWJ sequence cut off its base (unless one cluster is longer than `max`).
+ * Only a window before the cut is segmented: linear in `max`, not in the input.
+ */
+function tailAtGrapheme(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const cut = s.length - max;
+  const from = Math.max(0, cut - max);
+  for (const { index } of graphemes.segment(s.slice(from))) {
+    if (from + index >= cut) return s.slice(from + index);
+  }
+  // One cluster longer than the limit (a letter with hundreds of marks): cut between code points.
+  const low = s.charCodeAt(cut) >= 0xdc00 && s.charCodeAt(cut) <= 0xdfff;
+  return s.slice(low ? cut + 1 : cut);
+}
+
 /**
  * Strips directory parts (RFC 2183 §2.3: receivers must not use them) and refuses
  * names that cannot be carried: controls, line breaks, unpaired surrogates,
@@ -12,7 +35,7 @@ export function parseAttachmentFilename(name: string, field: string): string {
   // The part after the last separator that has something after it.
   const m = /[/\\](?=[^/\\]+[/\\]?$)/.exec(name);
   let base = m ? name.slice(m.index + 1) : name;
-  if (base.length > 255) base = base.slice(-255);
+  base = tailAtGrapheme(base, MAX_FILENAME);
   if (base.trim() === '' || base === '.' || base === '..' || base === './' || base === '../') {
     throw new MailHygieneError(
       'INVALID_ATTACHMENT',

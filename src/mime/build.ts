@@ -9,7 +9,7 @@ import { encodeTextInput } from '../body/cte.js';
 import { toCrlf } from '../body/text.js';
 import { MailHygieneError } from '../errors.js';
 import { renderAddressList } from '../header/address-list.js';
-import { formatDate } from '../header/date.js';
+import { checkMessageDate, formatDate } from '../header/date.js';
 import { checkCustomHeaderName } from '../header/field-name.js';
 import { HeaderBuilder } from '../header/fold.js';
 import { generateMessageId, parseMessageId } from '../header/message-id.js';
@@ -286,9 +286,7 @@ export function buildMessage(
   const bcc = mailboxes(input.bcc, 'bcc', policy);
   const replyTo = mailboxes(input.replyTo, 'replyTo', policy);
   const subject = subjectHeader(input.subject);
-  const date = input.date ?? policy.now();
-  if (Number.isNaN(date.getTime()))
-    throw new MailHygieneError('INVALID_INPUT', 'date is not a valid Date', { field: 'date' });
+  const date = checkMessageDate(input.date ?? policy.now(), 'date');
   const messageId =
     input.messageId !== undefined
       ? parseMessageId(input.messageId, 'messageId')

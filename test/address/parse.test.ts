@@ -91,6 +91,21 @@ describe('parseMailbox', () => {
       '"first\\"last"@example.org',
     );
     expect(parseMailbox('"plain"@example.org', 'to', strict).address).toBe('plain@example.org');
+    expect(parseMailbox('"a..b"@example.org', 'to', strict).address).toBe('"a..b"@example.org');
+  });
+
+  it('refuses an encoded-word look-alike in a quoted local part as in a dot-atom', () => {
+    // Unquoted it is the look-alike dot-atoms are refused for; quoted, Python's email
+    // package still decodes it ("=?utf-8?q?x?="@a reads as x@a).
+    for (const spec of ['"=?utf-8?q?x?="@example.org', '"a.=?utf-8?b?QUA=?="@example.org']) {
+      expect(() => parseMailbox(spec, 'to[1]', strict)).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_ADDRESS',
+          field: 'to[1]',
+          message: expect.stringContaining('encoded-word'),
+        }),
+      );
+    }
   });
 
   it('rejects a 1 MB pathological address quickly (linear time)', () => {

@@ -22,6 +22,23 @@ const contactHtml =
 <ul><li>Anfrage Nr. 1234</li><li><a href="https://example.com/status/1234">Status ansehen</a></li></ul>
 <p>Mit freundlichen Grüßen<br>Ihr Team</p></body></html>`.repeat(4);
 
+const newsletterText =
+  `Liebe Leserin, lieber Leser,\n\nim Dezember finden Sie bei uns neue Winterjacken, Schals und Mützen aus Wolle.\nAlle Artikel sind bis zum 24. Dezember versandkostenfrei.\n\nZum Katalog: https://example.com/katalog/winter\n\nViele Grüße\nIhr Team vom Beispiel-Shop\n`.repeat(
+    3,
+  );
+const newsletterHtml = `<html><body><h1>Neu im Dezember</h1>
+<p>Im Dezember finden Sie bei uns <b>neue Winterjacken, Schals und Mützen</b> aus Wolle.
+Alle Artikel sind bis zum 24. Dezember versandkostenfrei.</p>
+<p><a href="https://example.com/katalog/winter">Zum Katalog</a></p>
+<p>Viele Grüße<br>Ihr Team vom Beispiel-Shop</p>
+<p><small><a href="https://example.com/abmelden?u=8f3a">Newsletter abbestellen</a></small></p>
+</body></html>`.repeat(3);
+/** A 1×1 PNG, as a shop logo would be sent inline. */
+const logoPng = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 const typical: Record<string, MessageInput> = {
   'contact form (text + html)': {
     from: 'Kundenservice <service@example.com>',
@@ -50,6 +67,39 @@ const typical: Record<string, MessageInput> = {
       { filename: 'übersicht.csv', content: 'a;b\n1;2\n' },
     ],
   },
+  // Issue 12 item 13: the recipients below have no display name (TO_NO_BRKTS_* scored them).
+  newsletter: {
+    from: 'Beispiel-Shop Newsletter <news@example.com>',
+    to: 'leserin@example.org',
+    subject: 'Neu im Dezember: Winterjacken, Schals und Mützen',
+    text: newsletterText,
+    html: newsletterHtml,
+    listUnsubscribe: {
+      url: 'https://example.com/abmelden?u=8f3a',
+      mailto: 'abmelden@example.com',
+      oneClick: true,
+    },
+  },
+  autoresponder: {
+    from: 'Kundenservice <service@example.com>',
+    to: 'kunde@example.org',
+    subject: 'Automatische Antwort: Ihre Anfrage #1234',
+    text: contactText,
+    autoSubmitted: 'auto-replied',
+    inReplyTo: '<anfrage-1234@example.org>',
+    references: ['<anfrage-1234@example.org>'],
+  },
+  'inline image': {
+    from: 'Shop <shop@example.com>',
+    to: 'kunde@example.org',
+    subject: 'Ihre Bestellung ist unterwegs',
+    // text generated from the HTML (MPART_ALT_DIFF scores parts that say different things);
+    // SpamAssassin's HTML_IMAGE_ONLY_* score an image beside less than 3200 bytes of words.
+    html: `<p><img src="cid:logo@example.com" alt="Shop" width="120" height="40"></p>${contactHtml.repeat(5)}`,
+    attachments: [
+      { filename: 'logo.png', content: logoPng, contentType: 'image/png', cid: 'logo@example.com' },
+    ],
+  },
 };
 
 let smtp: SmtpSession;
@@ -76,6 +126,11 @@ describe('composed messages and the real filters', () => {
       expect(delivered.returnPath).toBe('bounces@example.com');
       const spam = await spamCheck(raw);
       expect(spam.positive, spam.report).toEqual([]);
+      // "To: lacks brackets" (TO_NO_BRKTS_HTML_IMG, _PCNT, _NORDNS, …): never, at any score.
+      expect(
+        spam.rules.filter((r) => r.name.startsWith('TO_NO_BRKTS')),
+        spam.report,
+      ).toEqual([]);
     });
   }
 

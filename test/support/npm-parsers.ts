@@ -30,7 +30,7 @@
  *   mailparser returns their exact bytes.
  */
 import { type AddressObject, type EmailAddress, simpleParser } from 'mailparser';
-import PostalMime, { type Address as PostalAddress } from 'postal-mime';
+import PostalMime, { decodeWords, type Address as PostalAddress } from 'postal-mime';
 
 export interface ParsedAddress {
   name: string;
@@ -61,6 +61,12 @@ export interface ParsedMessage {
   /** LF line endings; null when the message has no html part. */
   html: string | null;
   attachments: ParsedAttachment[];
+  /**
+   * postal-mime only: every top-level field as `[name, value]`, unfolded,
+   * with encoded-words decoded by postal-mime's own decodeWords (mailparser
+   * hands back custom fields undecoded). Not compared by parserDifferences.
+   */
+  fields?: Array<[string, string]>;
 }
 
 /** CRLF and bare CR to LF: how both parsers hand back text. */
@@ -157,6 +163,7 @@ export async function parsePostal(raw: Uint8Array | string): Promise<ParsedMessa
       cid: stripBrackets(a.contentId),
       disposition: a.disposition ?? null,
     })),
+    fields: e.headers.map((h) => [h.originalKey, decodeWords(h.value)]),
   };
 }
 

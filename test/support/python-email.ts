@@ -91,6 +91,12 @@ export interface PyHeaders {
   messageId: string | null;
   /** Every top-level field name in order, as Python split the header block. */
   names: string[];
+  /**
+   * Every top-level field as `[name, value]`, encoded-words decoded. Python
+   * 3.11 keeps the leading space of a value folded right after the colon
+   * (`X-Long:` CRLF ` value`), cpython gh-124452, fixed in 3.12.8 and 3.13.1.
+   */
+  fields: Array<[string, string]>;
 }
 
 export interface PyCheckResult {
@@ -319,4 +325,23 @@ export function usePythonEmail(): Pick<PythonEmail, 'check'> {
  */
 export function pyDisplayNameKey(name: string): string {
   return name.replace(/\s+/g, '');
+}
+
+/** Python's DOT_ATOM_ENDS: the characters that make Address.addr_spec quote a local part. */
+const PY_QUOTE_LOCAL = /[()<>@,:;\\"[\]\s]/;
+
+/**
+ * An addr-spec as Python's `Address.addr_spec` writes it back: the content of
+ * a quoted local part is quoted again only when it holds a special other than
+ * "." (`"a..b"@x` reads as `a..b@x`, `"a\"b"@x` stays quoted). The same
+ * mailbox, spelled Python's way.
+ */
+export function pyAddrSpec(address: string): string {
+  if (!address.startsWith('"')) return address;
+  const at = address.lastIndexOf('@');
+  const content = address.slice(1, at - 1).replace(/\\(.)/g, '$1');
+  const local = PY_QUOTE_LOCAL.test(content)
+    ? `"${content.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
+    : content;
+  return `${local}${address.slice(at)}`;
 }
