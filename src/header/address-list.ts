@@ -12,7 +12,9 @@ const ATOM_PHRASE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?: [A-Za-z0-9!#$%&'*+/=?^_
 function addDisplayName(b: HeaderBuilder, name: string, suffix = ''): void {
   if (ATOM_PHRASE.test(name) && !looksLikeEncodedWord(name)) {
     const words = name.split(' ');
-    words.forEach((w, i) => b.add(' ', i === words.length - 1 ? w + suffix : w));
+    words.forEach((w, i) => {
+      b.add(' ', i === words.length - 1 ? w + suffix : w);
+    });
     return;
   }
   // Printable ASCII with specials: a quoted-string keeps it exact and readable.
@@ -78,7 +80,9 @@ export function renderAddresses(
     }
     addDisplayName(b, e.group, ':');
     const lastMember = e.mailboxes.length - 1;
-    e.mailboxes.forEach((m, k) => addMailbox(b, m, k < lastMember ? ',' : `;${after}`));
+    e.mailboxes.forEach((m, k) => {
+      addMailbox(b, m, k < lastMember ? ',' : `;${after}`);
+    });
   });
   return b.toString();
 }
