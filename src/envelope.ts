@@ -45,7 +45,7 @@ export function assertShellSafeSender(address: string, field: string): void {
   if (bad === undefined) return;
   throw new MailHygieneError(
     'INVALID_ENVELOPE_SENDER',
-    `${field} ${JSON.stringify(address.slice(0, 80))} contains ${JSON.stringify(bad)}; an envelope sender may hold only letters, digits and @ . _ - + =, since it is handed to other programs`,
+    `${field} ${JSON.stringify(address.slice(0, 80))} contains ${JSON.stringify(bad)}; an envelope sender may hold only letters, digits and @ . _ - + =, since it is handed to other programs${field === 'from' ? ' (set options.envelopeFrom to a bounce address, and the From address may keep it)' : ''}`,
     { field, codePoint: bad.codePointAt(0)! },
   );
 }

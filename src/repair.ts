@@ -71,7 +71,7 @@ export async function repair(
     );
   }
   const msg = parseMessage(raw);
-  preflight(msg);
+  preflight(msg, legacyCharset);
   refuseRecipientFlood(
     msg.root.headers
       .filter((h) => h.key === 'to' || h.key === 'cc' || h.key === 'bcc')

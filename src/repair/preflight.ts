@@ -4,7 +4,6 @@
  */
 import { formatCodePoint } from '../errors.js';
 import { findUnsafeCodePoint } from '../header/single-line.js';
-import { decodeWords } from '../lint/encoded-words.js';
 import { parseParams } from '../lint/mime-params.js';
 import {
   type HeaderField,
@@ -18,6 +17,7 @@ import {
   SINGLETONS as HEADER_SINGLETONS,
 } from '../lint/rules/required-headers.js';
 import { refuse } from './refuse.js';
+import { decodeHeaderWords, rawHeaderCharset, readHeaderBinary } from './text.js';
 
 /** Fields that must appear at most once; a second one is ambiguous (the lint rule's list). */
 const SINGLETONS = [...HEADER_SINGLETONS, ...ENTITY_SINGLETONS];
@@ -65,17 +65,25 @@ function bareLfBetweenCrlf(msg: ParsedMessage, part: MimePart, where: string): v
  * A file name whose RFC 2231 or RFC 2047 value decodes to a line break or a
  * control character: re-encoding it would carry the injection on, so refuse.
  */
-function unsafeFilename(msg: ParsedMessage, part: MimePart, where: string): void {
+function unsafeFilename(
+  msg: ParsedMessage,
+  part: MimePart,
+  where: string,
+  legacyCharset: string,
+): void {
   for (const h of part.headers) {
     if (h.key !== 'content-disposition' && h.key !== 'content-type') continue;
     const pname = h.key === 'content-type' ? 'name' : 'filename';
-    const params =
-      h.key === 'content-type' && part.contentType
-        ? part.contentType.params
-        : parseParams(unfold(msg, h)).params;
-    const value = params.get(pname);
+    const parsed =
+      h.key === 'content-type' && part.contentType ? part.contentType : parseParams(unfold(msg, h));
+    const value = parsed.params.get(pname);
     if (value === undefined) continue;
-    const cp = findUnsafeCodePoint(decodeWords(value));
+    // A plain (not RFC 2231) value with raw 8-bit octets is legacy text (a
+    // windows-1252 0x80 is €, not a C1 control): read it as repair will write
+    // it, through the charset layer. RFC 2231 values are decoded already.
+    const plain = !parsed.raw.some((r) => r.name.startsWith(`${pname}*`));
+    const text = plain ? readHeaderBinary(value, rawHeaderCharset(msg, legacyCharset)) : value;
+    const cp = findUnsafeCodePoint(decodeHeaderWords(text));
     if (cp !== -1) {
       refuse(
         `filename-unsafe${where}`,
@@ -85,11 +93,11 @@ function unsafeFilename(msg: ParsedMessage, part: MimePart, where: string): void
   }
 }
 
-function headerProblems(msg: ParsedMessage, part: MimePart): void {
+function headerProblems(msg: ParsedMessage, part: MimePart, legacyCharset: string): void {
   const b = msg.bytes;
   const where = part.path === '' ? '' : `@part-${part.path}`;
   bareLfBetweenCrlf(msg, part, where);
-  unsafeFilename(msg, part, where);
+  unsafeFilename(msg, part, where, legacyCharset);
   // Bare CR inside the header block: some readers end the line there (probe-injection-cr).
   for (
     let i = b.indexOf(0x0d, part.start);
@@ -144,7 +152,7 @@ function checkContinuations(msg: ParsedMessage, h: HeaderField, where: string): 
  * Checks the header block boundaries, injected-looking lines, control
  * characters, duplicate singleton fields and ambiguous MIME structure.
  */
-export function preflight(msg: ParsedMessage): void {
+export function preflight(msg: ParsedMessage, legacyCharset: string): void {
   for (const d of msg.defects) {
     const top = d.path === '';
     if (d.kind === 'missing-separator' && top) {
@@ -179,7 +187,7 @@ export function preflight(msg: ParsedMessage): void {
   }
   if (msg.root.headers.length === 0)
     refuse('header-block-undelimited', 'the message has no header fields');
-  for (const p of msg.parts) headerProblems(msg, p);
+  for (const p of msg.parts) headerProblems(msg, p, legacyCharset);
   for (const key of SINGLETONS) {
     const n = msg.root.headers.filter((h) => h.key === key).length;
     if (n > 1)

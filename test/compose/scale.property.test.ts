@@ -95,6 +95,11 @@ function plantedRefusals(c: Case): Set<string> {
       out.add(`INVALID_ADDRESS ${field}${typeof m.input === 'string' ? '' : '.address'}`);
   };
   box(c.from, 'from');
+  // Without options.envelopeFrom the From address is the envelope sender, which
+  // may hold only letters, digits and @ . _ - + = (src/envelope.ts, PHPMailer's
+  // isShellSafe): a valid From such as `o'brien@…` is refused as a bounce address.
+  if (!c.from.invalid && /[^\p{L}\p{M}\p{N}@._+=-]/u.test(c.from.expected))
+    out.add('INVALID_ENVELOPE_SENDER from');
   for (const [field, list] of [
     ['to', c.to],
     ['cc', c.cc],

@@ -34,6 +34,8 @@ declare const rsaPem: string;
 declare const edPem: string;
 declare const raw: Buffer;
 declare function retryLater(): void;
+declare const messages: MessageInput[];
+declare const sendBatch: typeof import('EXAMPLES/batch-send.js').sendBatch;
 `;
 
 interface Block {
@@ -86,7 +88,11 @@ function typecheck(): Map<Block, string[]> {
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   const srcImport = relative(dir, join(ROOT, 'src/index.js')).replaceAll('\\', '/');
   const placeholders = join(dir, 'placeholders.d.ts');
-  writeFileSync(placeholders, PLACEHOLDERS.replace('SRC', srcImport));
+  const examplesImport = relative(dir, join(ROOT, 'examples')).replaceAll('\\', '/');
+  writeFileSync(
+    placeholders,
+    PLACEHOLDERS.replace('SRC', srcImport).replace('EXAMPLES', examplesImport),
+  );
   const files = new Map<string, Block>();
   all.forEach((b, i) => {
     const file = join(dir, `snippet-${i}.ts`);

@@ -4,7 +4,7 @@
  * dead letters) and its log lines.
  */
 import { readFileSync } from 'node:fs';
-import { chmod, cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -41,6 +41,27 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((r) => server.close(() => r()));
   return port;
+}
+
+/**
+ * What `npm install -g mailhygiene` puts beside the package: its runtime
+ * dependencies and theirs (from package-lock.json), linked from this repo.
+ */
+async function linkRuntimeDependencies(into: string): Promise<void> {
+  const lock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dependencies?: Record<string, string> }>;
+  };
+  const names = new Set<string>();
+  const visit = (name: string) => {
+    if (names.has(name)) return;
+    names.add(name);
+    for (const dep of Object.keys(lock.packages[`node_modules/${name}`]?.dependencies ?? {}))
+      visit(dep);
+  };
+  for (const dep of Object.keys(lock.packages['']?.dependencies ?? {})) visit(dep);
+  await mkdir(into, { recursive: true });
+  for (const name of names)
+    await symlink(join(REPO, 'node_modules', name), join(into, name), 'dir');
 }
 
 describe('mailhygiene-sendmail (bundled, as a child process)', () => {
@@ -328,6 +349,7 @@ describe('mailhygiene-sendmail (bundled, as a child process)', () => {
     try {
       const copy = join(global, 'lib/node_modules/mailhygiene/dist');
       await cp(dirname(dirname(bin)), copy, { recursive: true });
+      await linkRuntimeDependencies(join(global, 'lib/node_modules/mailhygiene/node_modules'));
       const s = await sandbox();
       await s.writeConfig({
         transport: { type: 'smtp', host: '127.0.0.1', port: await freePort(), secure: false },
@@ -347,6 +369,7 @@ describe('mailhygiene-sendmail (bundled, as a child process)', () => {
       const again = await runShim(join(copy, 'cli/sendmail.cjs'), ['-t', '-i'], phpMail(), {
         MAILHYGIENE_CONFIG: s.configPath,
       });
+      expect(again.stderr).toContain('ECONNREFUSED');
       expect(again.code).toBe(75); // found it; the relay is down (connection refused)
     } finally {
       await rm(global, { recursive: true, force: true });
