@@ -346,18 +346,37 @@ describe('repair: the npm parsers read the repaired message as Python does', () 
     it(`${f.name}: postal-mime and mailparser agree with each other and with Python`, async () => {
       const r = await repair(f.raw, { now });
       const { postal, mailparser } = await parseBoth(r.raw);
-      // mailparser un-flows format=flowed text, postal-mime does not (repair keeps such parts as they are).
-      const flowed = /format=flowed/i.test(r.raw.toString('latin1'));
-      expect(
-        parserDifferences(postal, mailparser).filter((d) => !(flowed && d.startsWith('text:'))),
-      ).toEqual([]);
       const p = await py.check(r.raw);
+      // mailparser un-flows format=flowed text, postal-mime follows DelSp and Python does
+      // neither; and the parsers join several inline text parts, reports and digests each
+      // their own way. Those messages are judged by the lossless check (lossless.test.ts).
+      const flowed = /format=flowed/i.test(r.raw.toString('latin1'));
+      const inlineText = p.parts.filter(
+        (x) => x.contentType.startsWith('text/') && x.disposition !== 'attachment',
+      );
+      const joined =
+        inlineText.length > 1 ||
+        p.parts.some(
+          (x) => x.contentType.startsWith('message/') || x.contentType === 'text/rfc822-headers',
+        );
+      expect(
+        parserDifferences(postal, mailparser).filter(
+          (d) =>
+            !((flowed || joined) && d.startsWith('text:')) &&
+            !(joined && d.startsWith('attachments')),
+        ),
+      ).toEqual([]);
       expect(postal.subject ?? '').toBe(p.headers.subject ?? '');
-      expect(postal.from).toEqual(p.headers.from ?? []);
+      // postal-mime takes a trailing comment ("(Mail Delivery System)") for the name; Python does not.
+      const pyFrom = p.headers.from ?? [];
+      expect(postal.from.map((a, k) => (pyFrom[k]?.name === '' ? { ...a, name: '' } : a))).toEqual(
+        pyFrom,
+      );
       const text = p.parts.find(
         (x) => x.contentType === 'text/plain' && x.disposition !== 'attachment',
       );
-      if (text?.text !== undefined) expect(postal.text ?? '').toBe(toLf(text.text));
+      if (text?.text !== undefined && !flowed && !joined)
+        expect(postal.text ?? '').toBe(toLf(text.text));
     });
   }
 });
