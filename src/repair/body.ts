@@ -178,7 +178,9 @@ function carried(msg: ParsedMessage, part: MimePart): LeafPart | undefined {
     if (f === undefined) return undefined;
     headers.push(f);
   }
-  const body = crlfBody(msg.bytes.subarray(part.bodyStart, part.bodyEnd));
+  const end = entityEnd(msg, part);
+  if (end === undefined) return undefined;
+  const body = crlfBody(msg.bytes.subarray(part.bodyStart, end));
   if (body === undefined) return undefined;
   if (part.cte === 'base64' && isCleanBase64(body)) {
     // The renderer adds the line break before the next delimiter itself.
@@ -187,6 +189,19 @@ function carried(msg: ParsedMessage, part: MimePart): LeafPart | undefined {
   }
   // Declared 7bit so that the renderer checks its fresh boundaries against these bytes.
   return { kind: 'leaf', cte: '7bit', headers, body };
+}
+
+/**
+ * Where a part's body ends. A multipart's `bodyEnd` is the end of its
+ * preamble; its body runs to the end of its close delimiter (the epilogue,
+ * which no reader shows, is left out). Undefined for a multipart without one.
+ */
+function entityEnd(msg: ParsedMessage, part: MimePart): number | undefined {
+  const last = part.children[part.children.length - 1];
+  if (part.boundary === undefined || last === undefined) return part.bodyEnd;
+  const close = `--${part.boundary}--`;
+  const at = msg.bytes.indexOf(close, last.start, 'latin1');
+  return at === -1 ? undefined : at + close.length;
 }
 
 /** True when one of `paths` is `path` or lies inside it. */
