@@ -104,6 +104,16 @@ def leaf_report(part, path, ctype):
         "disposition": part.get_content_disposition(),
         "filename": part.get_filename(),
         "cid": None if cid is None else str(cid).strip(),
+        # Content-Type parameters other than charset/name/boundary (format, delsp, ...),
+        # lower-case names, RFC 2231 decoded; and the descriptive fields, as Python reads them.
+        "params": {
+            k.lower(): (v if isinstance(v, str) else str(v))
+            for k, v in (part.get_params() or [])[1:]
+            if k.lower() not in ("charset", "name", "boundary")
+        },
+        "description": text_or_none(part.get("Content-Description")),
+        "language": text_or_none(part.get("Content-Language")),
+        "location": text_or_none(part.get("Content-Location")),
     }
     try:
         if maintype == "message" and part.is_multipart():
@@ -217,6 +227,7 @@ def check(raw):
             "to": addresses(msg.get("To")),
             "cc": addresses(msg.get("Cc")),
             "replyTo": addresses(msg.get("Reply-To")),
+            "bcc": addresses(msg.get("Bcc")),
             "date": text_or_none(date_h),
             "dateIso": dt.isoformat() if dt is not None else None,
             "messageId": None if mid is None else str(mid).strip(),
