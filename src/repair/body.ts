@@ -272,10 +272,11 @@ function buildLeaf(msg: ParsedMessage, part: MimePart, s: BodySettings): Built {
   const media = s.htmlParts.has(part.path) ? 'text/html' : part.mediaType;
   const disp = disposition(part, msg);
   const isBody = (media === 'text/plain' || media === 'text/html') && disp.kind !== 'attachment';
-  if (SIGNED.has(media) || (part.path !== '' && !s.flaggedParts.has(part.path))) {
-    const kept = part.path === '' ? undefined : carried(msg, part);
+  const signed = SIGNED.has(media);
+  if (signed || (part.path !== '' && !s.flaggedParts.has(part.path))) {
+    const kept = part.path === '' || s.errorParts.has(part.path) ? undefined : carried(msg, part);
     if (kept) return { node: kept, plain: isBody && media === 'text/plain' };
-    if (SIGNED.has(media))
+    if (signed)
       refuse(`signed-part@${label(part)}`, `${media} is signed or encrypted; it is never rebuilt`);
   }
   const ct = part.contentType;

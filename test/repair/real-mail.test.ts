@@ -218,6 +218,41 @@ describe('6. signed, report, digest and parallel messages', () => {
     const e = await refusal(repair(Buffer.from(original, 'latin1'), { now }));
     expect(e.field).toBe('signed-part@message');
   });
+  it('an S/MIME part (application/pkcs7-mime) with an error is refused; a clean one is carried', async () => {
+    const smime = (b64: string) =>
+      [
+        'From: a@example.com',
+        'To: b@example.org',
+        'Subject: s',
+        'Date: Sun, 29 Nov 2026 13:40:00 +0000',
+        'Message-ID: <smime.1@example.com>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'Gr\xfc\xdfe',
+        '--b',
+        'Content-Type: application/pkcs7-mime; smime-type=signed-data; name=smime.p7m',
+        'Content-Transfer-Encoding: base64',
+        'Content-Disposition: attachment; filename=smime.p7m',
+        '',
+        b64,
+        '--b--',
+        '',
+      ].join('\r\n');
+    const clean = await repair(Buffer.from(smime('MIAGCSqGSIb3DQEHAqCAMIACAQEx'), 'latin1'), {
+      now,
+    });
+    expect(clean.raw.toString('latin1')).toContain(
+      'Content-Type: application/pkcs7-mime; smime-type=signed-data; name=smime.p7m\r\n',
+    );
+    const e = await refusal(
+      repair(Buffer.from(smime('MIAGCSq!GSIb3DQEHAqCAMIACAQEx'), 'latin1'), { now }),
+    );
+    expect(e.field).toBe('signed-part@part-2');
+  });
   it('a DSN whose report needs a rebuild is refused, not flattened', async () => {
     const original = raw('list-dsn-report.eml')
       .toString('latin1')
