@@ -12,12 +12,14 @@ import { parseMessage, unfold } from './lint/parse.js';
 import { chunksToBufferSync, renderChunks } from './mime/render.js';
 import { resolvePolicy } from './policy.js';
 import { refuseRecipientFlood } from './repair/addresses.js';
-import { actionable, appliedFindings, findingTargets } from './repair/applied.js';
+import { appliedFindings, findingTargets } from './repair/applied.js';
 import { repairBody } from './repair/body.js';
+import { refuseSignedHeaderChanges } from './repair/dkim.js';
 import { repairEnvelope } from './repair/envelope.js';
 import { repairHeaders } from './repair/headers.js';
 import { preflight } from './repair/preflight.js';
 import { refuse } from './repair/refuse.js';
+import { lfToCrlf } from './repair/text.js';
 import type { RepairOptions, RepairResult } from './repair/types.js';
 import { vanishedUnfixed } from './repair/unfixed.js';
 import { importLazily } from './transport/lazy-load.js';
@@ -87,7 +89,15 @@ export async function repair(
       given?.from !== undefined ? { from: given.from, to: given.to ?? [] } : undefined,
     ),
   );
-  const targets = findingTargets(before.findings);
+  const targets = findingTargets(
+    // An envelope finding is the envelope's to fix, unless a header field (Return-Path) caused it.
+    before.findings.filter(
+      (f) => !ENVELOPE_RULES.has(f.rule) || f.location?.startsWith('header ') === true,
+    ),
+    msg,
+  );
+  // Without a body rebuild the message's own MIME fields stay as they are, in place.
+  const headerOnly = !targets.rebuildBody;
   const headers = repairHeaders(msg, {
     legacyCharset,
     maxRecipients: policy.maxRecipients,
@@ -96,6 +106,7 @@ export async function repair(
     messageIdDomain: policy.messageIdDomain,
     flagged: targets.headerLines,
     messageIdInvalid: targets.messageIdInvalid,
+    keepMime: headerOnly ? { addMimeVersion: targets.addMimeVersion } : undefined,
   });
   const envelope = repairEnvelope(
     {
@@ -108,26 +119,36 @@ export async function repair(
     },
     policy,
   );
-  const toFix = before.findings.filter(
-    (f) => (f.severity === 'error' || actionable(f)) && !ENVELOPE_RULES.has(f.rule),
-  );
   let out: Buffer;
-  if (toFix.length === 0) {
-    // Nothing wrong with the bytes: they go out as they came (a DKIM signature stays valid).
-    out = Buffer.from(msg.bytes);
-  } else if (toFix.every((f) => f.rule === 'bare-cr-or-lf') && msg.stats.bareCr === 0) {
-    // Only bare LF line ends (what PHP writes): CRLF is all it needs, and signatures
-    // (computed over CRLF) survive.
-    out = toCrlf(msg.bytes);
+  if (!targets.needsRepair) {
+    // No error beyond LF line ends: the bytes go out as they came, line ends made CRLF
+    // (a DKIM or S/MIME signature is computed over CRLF, so it stays valid).
+    out = lfToCrlf(msg.bytes) ?? msg.bytes;
+  } else if (headerOnly) {
+    // Fixed at the depth it is wrong: a new header block, the body's bytes as they were.
+    refuseSignedHeaderChanges(msg, headers.lines);
+    const body = msg.bytes.subarray(msg.root.bodyStart);
+    out = Buffer.concat([
+      Buffer.from(`${headers.lines.join('')}\r\n`, 'latin1'),
+      lfToCrlf(body) ?? body,
+    ]);
   } else {
     if (msg.root.headers.some((h) => h.key === 'dkim-signature')) {
-      refuse('dkim-signed', 'the message is DKIM-signed; rebuilding it would break the signature');
+      refuse(
+        'dkim-signed',
+        'the message is DKIM-signed and its body needs a rebuild, which would break the signature',
+      );
     }
     out = chunksToBufferSync(
       renderChunks(
         await repairBody(
           msg,
-          { legacyCharset, htmlParts: targets.htmlParts, flaggedParts: targets.parts },
+          {
+            legacyCharset,
+            htmlParts: targets.htmlParts,
+            flaggedParts: targets.parts,
+            errorParts: targets.errorParts,
+          },
           loadHtmlToText,
         ),
         headers.lines,
@@ -170,18 +191,3 @@ function afterRules(before: readonly Finding[]): string[] {
 function lintOptions(now: Date, envelope: Envelope | undefined) {
   return envelope ? { now, envelope } : { now };
 }
-
-/** LF → CRLF where a line ends in a bare LF (the message has no bare CR). */
-function toCrlf(bytes: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  let from = 0;
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) {
-    if (i > 0 && bytes[i - 1] === 13) continue;
-    parts.push(bytes.subarray(from, i), CRLF);
-    from = i + 1;
-  }
-  parts.push(bytes.subarray(from));
-  return Buffer.concat(parts);
-}
-
-const CRLF = Buffer.from('\r\n');

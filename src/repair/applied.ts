@@ -2,6 +2,7 @@
  * What repair acts on, and the `applied` list: each lint finding of the
  * original that the repaired bytes no longer have, reported with what was done.
  */
+import type { ParsedMessage } from '../lint/parse.js';
 import type { Finding } from '../types.js';
 
 /** Rule ids repair fixes, with what it does about them. */
@@ -39,6 +40,8 @@ export const ACTIONS: Readonly<Record<string, string>> = {
   'php-mail-fingerprint': 'PHP fingerprint header removed',
   'return-path-header-present': 'Return-Path removed (the MTA adds it from the envelope)',
   'bcc-header-leak': 'Bcc removed from the message; its addresses stay envelope recipients',
+  'attachment-filename-unsafe':
+    'file name written once, without directory parts, in both parameters',
   'envelope-sender-unroutable': 'envelope sender replaced by the bounce address',
   'header-envelope-misaligned': 'envelope sender replaced by the bounce address',
 };
@@ -85,57 +88,129 @@ export function appliedFindings(before: readonly Finding[], after: readonly Find
   return out;
 }
 
-/** `header From (line 3)` → 3 for top-level header findings. */
-function headerLine(f: Finding): number | undefined {
-  const m = f.location === undefined ? null : /^header \S+ \(line (\d+)\)$/.exec(f.location);
-  return m ? Number(m[1]) : undefined;
-}
-
-/** `part 1.2 header Content-Type (line 9)` or `part 1.2 …` → `1.2`: any finding inside a body part. */
-function partOf(f: Finding): string | undefined {
-  const m = f.location === undefined ? null : /^part ([\d.]+)/.exec(f.location);
-  return m ? m[1] : undefined;
-}
-
-/** `part 1.2` / `message` → MIME path ('' for the message). */
-function partPath(f: Finding): string | undefined {
-  if (f.location === 'message') return '';
-  const m = f.location === undefined ? null : /^part ([\d.]+)$/.exec(f.location);
-  return m ? m[1] : undefined;
-}
-
-/** Where the original's findings point: what the rebuild re-renders instead of passing through. */
+/** Where the original's findings point: what the repair changes and at which depth. */
 export interface FindingTargets {
-  /** Lines of top-level fields with a warning or error (or needless encoding). */
+  /** Lines of top-level fields to re-render. */
   headerLines: Set<number>;
-  /** Paths of body parts with any finding. */
+  /** Paths of body parts a finding repair acts on points into: those are rebuilt. */
   parts: Set<string>;
+  /** Paths of body parts an error points into. */
+  errorParts: Set<string>;
   /** Paths of text/plain parts that hold HTML. */
   htmlParts: Set<string>;
   /** The Message-ID is malformed (an error, not a style warning). */
   messageIdInvalid: boolean;
+  /** An error other than bare LF line ends: the message needs more than CRLF. */
+  needsRepair: boolean;
+  /** An error in the body (or in the message's own MIME fields): the body is rebuilt. */
+  rebuildBody: boolean;
+  /** MIME-Version must be added (lint: missing-mime-version). */
+  addMimeVersion: boolean;
 }
 
-/** Maps lint findings to the header lines and MIME parts they are about. */
-export function findingTargets(findings: readonly Finding[]): FindingTargets {
+/**
+ * Warnings repair fixes even when nothing else is wrong: a Bcc field would
+ * show every hidden recipient to everyone who gets the message.
+ */
+const MUST_FIX = new Set([
+  'bcc-header-leak',
+  // Issue 13: a strict reader shows C1 controls where the sender wrote € – „ “:
+  // the text is re-read in the Windows code page and written as UTF-8.
+  'charset-c1-controls',
+]);
+
+/** Rules about the top-level header block wherever they point (MIME-Version is not the body's). */
+const HEADER_RULES = new Set(['missing-mime-version', 'mime-version-invalid']);
+
+/** Last line of the message's header block (1-based). */
+function headerEndLine(msg: ParsedMessage): number {
+  let end = 0;
+  for (const h of msg.root.headers) end = Math.max(end, h.line + h.lines - 1);
+  return end;
+}
+
+/** The deepest part whose bytes hold line `line` ('' for the message). */
+function partAtLine(msg: ParsedMessage, line: number): string {
+  const at = msg.lineStarts[line - 1] ?? msg.bytes.length;
+  let path = '';
+  // Depth first, parents before children: the last part that holds the offset is the deepest.
+  for (const p of msg.parts)
+    if (p.start <= at && at < Math.max(p.bodyEnd, p.bodyStart)) path = p.path;
+  return path;
+}
+
+/** A finding's target: a top-level header line, the header block, or a body part. */
+type Target =
+  | { depth: 'header'; line?: number }
+  | { depth: 'body'; part: string | undefined }
+  | { depth: 'line-ends' };
+
+function targetOf(f: Finding, msg: ParsedMessage, headerEnd: number): Target {
+  // LF line ends become CRLF everywhere without a rebuild; a bare CR needs one.
+  if (f.rule === 'bare-cr-or-lf' && msg.stats.bareCr === 0) return { depth: 'line-ends' };
+  const loc = f.location ?? '';
+  if (loc === 'header block') return { depth: 'header' };
+  if (loc === 'message') return { depth: 'body', part: '' };
+  const header = /^header (\S+) \(line (\d+)\)$/.exec(loc);
+  if (header) {
+    if (HEADER_RULES.has(f.rule)) {
+      return header[1]!.toLowerCase() === 'mime-version'
+        ? { depth: 'header', line: Number(header[2]) }
+        : { depth: 'header' };
+    }
+    // The message's own Content-* fields describe its body: the body rebuild renders them.
+    if (header[1]!.toLowerCase().startsWith('content-')) return { depth: 'body', part: '' };
+    return { depth: 'header', line: Number(header[2]) };
+  }
+  const part = /^part ([\d.]+)/.exec(loc);
+  if (part) return { depth: 'body', part: part[1] };
+  const line = /^line (\d+)$/.exec(loc);
+  if (line) {
+    const n = Number(line[1]);
+    if (n <= headerEnd) return { depth: 'header', line: fieldAt(msg, n) };
+    return { depth: 'body', part: partAtLine(msg, n) };
+  }
+  // No location (more over-long lines than lint lists): the rebuild finds them itself.
+  return { depth: 'body', part: undefined };
+}
+
+/** First line of the top-level field that holds line `n`. */
+function fieldAt(msg: ParsedMessage, n: number): number | undefined {
+  return msg.root.headers.find((h) => h.line <= n && n < h.line + h.lines)?.line;
+}
+
+/** Maps lint findings to the header lines and MIME parts they are about, and the depth of the repair. */
+export function findingTargets(findings: readonly Finding[], msg: ParsedMessage): FindingTargets {
   const t: FindingTargets = {
     headerLines: new Set(),
     parts: new Set(),
+    errorParts: new Set(),
     htmlParts: new Set(),
     messageIdInvalid: false,
+    needsRepair: false,
+    rebuildBody: false,
+    addMimeVersion: false,
   };
+  const headerEnd = headerEndLine(msg);
   for (const f of findings) {
-    const line = headerLine(f);
-    if (line !== undefined && (f.severity !== 'info' || f.rule === 'needless-encoding')) {
-      t.headerLines.add(line);
+    const error = f.severity === 'error' || MUST_FIX.has(f.rule);
+    if (!error && !actionable(f)) continue;
+    const target = targetOf(f, msg, headerEnd);
+    if (target.depth === 'line-ends') continue;
+    if (error) t.needsRepair = true;
+    if (target.depth === 'header') {
+      if (target.line !== undefined) t.headerLines.add(target.line);
+    } else {
+      if (error) t.rebuildBody = true;
+      if (target.part !== undefined) {
+        t.parts.add(target.part);
+        if (error) t.errorParts.add(target.part);
+      }
     }
-    const part = partOf(f);
-    if (part !== undefined) t.parts.add(part);
-    if (f.rule === 'html-without-mime') {
-      const path = partPath(f);
-      if (path !== undefined) t.htmlParts.add(path);
-    }
-    if (f.rule === 'invalid-message-id' && f.severity === 'error') t.messageIdInvalid = true;
+    if (f.rule === 'html-without-mime' && target.depth === 'body' && target.part !== undefined)
+      t.htmlParts.add(target.part);
+    if (f.rule === 'invalid-message-id' && error) t.messageIdInvalid = true;
+    if (f.rule === 'missing-mime-version') t.addMimeVersion = true;
   }
   return t;
 }

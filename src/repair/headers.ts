@@ -29,6 +29,12 @@ export interface HeaderSettings {
   flagged: ReadonlySet<number>;
   /** Lint found the Message-ID malformed (an error): a well-formed one replaces it if rewriting cannot fix it. */
   messageIdInvalid: boolean;
+  /**
+   * Header-only repair: the body is not rebuilt, so the message's own MIME
+   * fields stay as written, in place (MIME-Version too, unless flagged), and
+   * MIME-Version is added only when lint asked for it.
+   */
+  keepMime?: { addMimeVersion: boolean } | undefined;
 }
 
 export interface RepairedHeaders {
@@ -83,6 +89,11 @@ function verbatim(msg: ParsedMessage, h: HeaderField): string | undefined {
     if (line.length > MAX_LINE || /[^\x09\x20-\x7e]/.test(line)) return undefined;
   }
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/** A field as written, line ends made CRLF (a MIME field a header-only repair leaves alone). */
+function crlfField(msg: ParsedMessage, h: HeaderField): string {
+  return `${msg.bytes.toString('latin1', h.start, h.end).replace(/\r?\n/g, '\r\n')}\r\n`;
 }
 
 function text(msg: ParsedMessage, h: HeaderField, s: HeaderSettings): string {
@@ -149,7 +160,15 @@ export function repairHeaders(msg: ParsedMessage, s: HeaderSettings): RepairedHe
   let dateField: HeaderField | undefined;
   let idField: HeaderField | undefined;
 
+  const keep = s.keepMime;
+  let mimeVersion = false;
   for (const h of fields) {
+    if (keep && MIME_FIELDS.has(h.key)) {
+      const raw = h.key === 'mime-version' && s.flagged.has(h.line) ? undefined : verbatim(msg, h);
+      lines.push(raw ?? (h.key === 'mime-version' ? 'MIME-Version: 1.0\r\n' : crlfField(msg, h)));
+      if (h.key === 'mime-version') mimeVersion = true;
+      continue;
+    }
     if (MIME_FIELDS.has(h.key) || isPhpFingerprint(msg, h)) continue;
     if (h.key === 'return-path') {
       const v = text(msg, h, s).replace(/^<|>$/g, '');
@@ -243,6 +262,6 @@ export function repairHeaders(msg: ParsedMessage, s: HeaderSettings): RepairedHe
   );
   if (idAt === -1) lines.push(id);
   else lines[idAt] = id;
-  lines.push('MIME-Version: 1.0\r\n');
+  if (!keep || (keep.addMimeVersion && !mimeVersion)) lines.push('MIME-Version: 1.0\r\n');
   return { lines, from, recipients, resentRecipients, returnPath };
 }

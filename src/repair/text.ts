@@ -112,3 +112,33 @@ export function readBodyText(
     ? { text, charset: label, relabelled: false }
     : { text, charset: c1Sibling(resolveCharset(label)!), relabelled: true };
 }
+
+const CRLF = Buffer.from('\r\n');
+
+/**
+ * Every bare LF made CRLF (what PHP and local sendmail write); undefined when
+ * the bytes hold a bare CR, whose meaning (a line end or not) is not known.
+ */
+export function lfToCrlf(bytes: Buffer): Buffer | undefined {
+  if (hasBareCr(bytes)) return undefined;
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) {
+    if (i > 0 && bytes[i - 1] === 13) continue;
+    parts.push(bytes.subarray(from, i), CRLF);
+    from = i + 1;
+  }
+  if (parts.length === 0) return bytes;
+  parts.push(bytes.subarray(from));
+  return Buffer.concat(parts);
+}
+
+function hasBareCr(b: Buffer): boolean {
+  for (let i = b.indexOf(13); i !== -1; i = b.indexOf(13, i + 1)) if (b[i + 1] !== 10) return true;
+  return false;
+}
+
+/** Text in its canonical form (RFC 2045 §6.8): CRLF, bare CR and bare LF all become CRLF. */
+export function toCrlfBinary(bytes: Buffer): Buffer {
+  return Buffer.from(bytes.toString('latin1').replace(/\r\n|\r|\n/g, '\r\n'), 'latin1');
+}

@@ -12,7 +12,7 @@ import { lint } from '../../src/lint/index.js';
 import { repair } from '../../src/repair.js';
 import type { Finding } from '../../src/types.js';
 import { PHP_MAIL_CASES, phpFixture } from '../support/php-mail.js';
-import { pyFindings, usePythonEmail } from '../support/python-email.js';
+import { pyFindingsOf, usePythonEmail } from '../support/python-email.js';
 import { NOW, now } from './cases.js';
 
 const py = usePythonEmail();
@@ -60,7 +60,7 @@ describe('a bare LF inside a CRLF header block is refused; PHP line-end layouts 
       const r = await repair(phpFixture(name), { now, envelopeFrom: 'bounces@example.com' });
       expect(r.envelope).toEqual({ from: 'bounces@example.com', to: ['support@example.com'] });
       const checked = await py.check(r.raw);
-      expect(pyFindings(checked)).toEqual([]);
+      expect(pyFindingsOf(checked, r.raw)).toEqual([]);
       expect(checked.headers.to).toEqual([{ name: '', address: 'support@example.com' }]);
       expect(checked.headers.replyTo).toEqual([{ name: '', address: 'visitor@example.net' }]);
       expect(checked.headers.subject).toBe('Kontaktformular: Rückruf erbeten');
@@ -174,7 +174,7 @@ describe('group syntax is repaired, empty groups kept, members are recipients (1
     expect(head(r.raw)).toMatch(/^To: undisclosed-recipients:;$/m);
     expect(head(r.raw)).not.toMatch(/^Bcc:/im);
     const checked = await py.check(r.raw);
-    expect(pyFindings(checked)).toEqual([]);
+    expect(pyFindingsOf(checked, r.raw)).toEqual([]);
     expect(checked.headers.to).toEqual([]);
   });
 
@@ -188,7 +188,7 @@ describe('group syntax is repaired, empty groups kept, members are recipients (1
       to: ['anna@example.org', 'ben@example.net'],
     });
     expect(head(r.raw)).toMatch(/^To: undisclosed-recipients:;$/m);
-    expect(pyFindings(await py.check(r.raw))).toEqual([]);
+    expect(pyFindingsOf(await py.check(r.raw), r.raw)).toEqual([]);
   });
 
   it("sendmail's To: unlisted-recipients:; (no To-header on input) with Bcc", async () => {
@@ -237,7 +237,7 @@ describe('group syntax is repaired, empty groups kept, members are recipients (1
       /^To: Vorstand: "Mueller, Hans" <hans@example\.org>, <eva@example\.org>;$/m,
     );
     const checked = await py.check(r.raw);
-    expect(pyFindings(checked)).toEqual([]);
+    expect(pyFindingsOf(checked, r.raw)).toEqual([]);
     expect(checked.headers.to).toEqual([
       { name: 'Mueller, Hans', address: 'hans@example.org' },
       { name: '', address: 'eva@example.org' },
@@ -258,7 +258,7 @@ describe('";" and ":" between addresses: lint errors, header and envelope agree 
     expect(r.envelope?.to).toEqual(['anna@example.org', 'ben@example.net']);
     expect(r.applied.map((f) => f.rule)).toContain('recipient-header-invalid');
     const checked = await py.check(r.raw);
-    expect(pyFindings(checked)).toEqual([]);
+    expect(pyFindingsOf(checked, r.raw)).toEqual([]);
     // what a reader sees is what the envelope delivers to
     expect(checked.headers.to?.map((a) => a.address)).toEqual(r.envelope?.to);
   });
@@ -299,7 +299,7 @@ describe('Resent-* fields (14.5): recipients as Postfix sendmail -t takes them, 
     expect(head(r.raw)).not.toMatch(/^Resent-Bcc:/im);
     expect(head(r.raw)).toMatch(/^To: original@example\.org$/m);
     expect(head(r.raw)).toMatch(/^Resent-To: neu@example\.org$/m);
-    expect(pyFindings(await py.check(r.raw))).toEqual([]);
+    expect(pyFindingsOf(await py.check(r.raw), r.raw)).toEqual([]);
   });
   it('compose refuses Resent-Bcc as a custom header', async () => {
     const e = await refusal(

@@ -96,12 +96,14 @@ describe('legacy charsets: random text survives repair (encoder and judge: Pytho
           Buffer.from(' <sender@example.com>\nTo: erika@example.org\nSubject: '),
           seven ? ew(cs, subject) : subject,
           Buffer.from(
-            `\nMIME-Version: 1.0\nContent-Type: text/plain; charset=${cs}\nContent-Transfer-Encoding: ${seven ? '7bit' : '8bit'}\n\n`,
+            // 8-bit text declared 7bit is a body error: repair rebuilds the body through the
+            // charset layer (a correct message would pass through as it is).
+            `\nMIME-Version: 1.0\nContent-Type: text/plain; charset=${cs}\nContent-Transfer-Encoding: 7bit\n\n`,
           ),
           body,
           Buffer.from('\n'),
         ]);
-        // No Date: repair must rebuild the message, so the body goes through the charset layer.
+        // No Date: the header block is rewritten, so the raw Subject goes through the charset layer.
         const out = await repair(raw, { now: () => new Date('2026-12-04T12:00:00Z') });
         const r = await py.check(out.raw);
         const where = `${cs} #${i}: ${JSON.stringify(s)}`;
@@ -113,7 +115,9 @@ describe('legacy charsets: random text survives repair (encoder and judge: Pytho
         );
         const text = r.parts.find((p) => p.contentType === 'text/plain')?.text ?? '';
         expect(text.replace(/\r\n$/, ''), where).toBe(s.body);
-        expect(r.parts[0]?.charset, where).toBe('utf-8');
+        // A 7-bit body (ISO-2022-JP, or ASCII by chance) has no body error and keeps its label.
+        const sevenBitBody = !body.some((b) => b > 0x7f);
+        expect(r.parts[0]?.charset, where).toBe(sevenBitBody ? cs : 'utf-8');
       }
       expect(skipped).toBeLessThan(RUNS / 5);
     });

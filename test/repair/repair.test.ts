@@ -2,9 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { MailHygieneError } from '../../src/errors.js';
 import { lint } from '../../src/lint/index.js';
 import { repair } from '../../src/repair.js';
+import type { LintReport } from '../../src/types.js';
 import { cases, inputOf, unitsOf } from '../support/corpus.js';
 import { parseBoth, parserDifferences, toLf } from '../support/npm-parsers.js';
-import { type PyCheckResult, pyFindings, usePythonEmail } from '../support/python-email.js';
+import {
+  type PyCheckResult,
+  pyFindings,
+  pyFindingsOf,
+  usePythonEmail,
+} from '../support/python-email.js';
 import { fixtures, NOW, now, REFUSED, repairable } from './cases.js';
 
 const py = usePythonEmail();
@@ -28,14 +34,32 @@ function plainText(r: PyCheckResult): string {
     .join('\n');
 }
 
+/**
+ * What Python reports about a message that lint only warns about: repair
+ * leaves warnings alone unless an error makes it touch the message.
+ */
+const WARNED: Array<[rule: string, python: RegExp]> = [
+  ['missing-message-id', /^\[missing-message-id\]/],
+  ['missing-charset', /^\[text-without-charset\]/],
+  ['encoded-word-forbidden-context', /encoded word inside quoted string|after encoded-word/],
+];
+
+/** Python's findings that no lint warning left in place explains. */
+function unexplained(p: PyCheckResult, report: LintReport, raw: Buffer): string[] {
+  const warned = new Set(report.findings.map((x) => x.rule));
+  return pyFindingsOf(p, raw).filter(
+    (x) => !WARNED.some(([rule, re]) => warned.has(rule) && re.test(x)),
+  );
+}
+
 describe('repair: every repairable sample and fixture', () => {
   for (const f of repairable()) {
-    it(`${f.name}: lints without errors, Python finds nothing, a second repair changes nothing`, async () => {
+    it(`${f.name}: lints without errors, Python finds nothing lint does not warn about, a second repair changes nothing`, async () => {
       const r = await repair(f.raw, { now });
       const report = lint(r.raw, { now: NOW });
       expect(report.findings.filter((x) => x.severity === 'error')).toEqual([]);
       const pyr = await py.check(r.raw);
-      expect(pyFindings(pyr)).toEqual([]);
+      expect(unexplained(pyr, report, r.raw)).toEqual([]);
       // Each applied finding names a lint rule that the original had.
       const before = new Set(lint(f.raw, { now: NOW }).findings.map((x) => x.rule));
       for (const a of r.applied) expect(before.has(a.rule)).toBe(true);
@@ -94,7 +118,7 @@ describe('repair: refusals', () => {
     const e = await refusal(repair('hello world\r\nFrom: a@example.com\r\n\r\nhi\r\n', { now }));
     expect(e.code).toBe('REPAIR_REFUSED');
   });
-  it('refuses multipart/signed instead of breaking the signature', async () => {
+  it('refuses to rebuild inside multipart/signed instead of breaking the signature', async () => {
     const msg = [
       'From: a@example.com',
       'To: b@example.org',
@@ -114,7 +138,7 @@ describe('repair: refusals', () => {
       '',
     ].join('\n');
     const e = await refusal(repair(Buffer.from(msg, 'latin1'), { now }));
-    expect(e.field).toMatch(/^unsupported-multipart:signed/);
+    expect(e.field).toBe('signed-part@message');
   });
   it('needs recipients when an envelope is asked for', async () => {
     const e = await refusal(
@@ -171,12 +195,22 @@ describe('repair: what the original meant survives', () => {
     expect(plainText(p)).toContain('Hallo Erika, schöne Grüße!');
     expect(p.parts.find((x) => x.contentType === 'text/html')?.text).toContain('schöne Grüße');
   });
-  it('probe-from-b64-excess.eml: needless base64 words become plain text', async () => {
-    const r = await repair(raw('samples/probe-from-b64-excess.eml'), { now });
+  it('probe-from-b64-excess.eml: needless base64 words alone are left; with an error they become plain text', async () => {
+    const alone = await repair(raw('samples/probe-from-b64-excess.eml'), { now });
+    expect(alone.applied).toEqual([]);
+    expect(alone.raw.equals(raw('samples/probe-from-b64-excess.eml'))).toBe(true);
+    const undated = raw('samples/probe-from-b64-excess.eml')
+      .toString('latin1')
+      .replace(/^Date:.*\r?\n/m, '');
+    const r = await repair(Buffer.from(undated, 'latin1'), { now });
     const text = r.raw.toString('latin1');
     expect(text).toContain('From: Juergen <juergen@example.com>\r\n');
     expect(text).toContain('Subject: Hello\r\n');
-    expect(r.applied.map((a) => a.rule)).toEqual(['needless-encoding', 'needless-encoding']);
+    expect(r.applied.map((a) => a.rule)).toEqual([
+      'missing-date',
+      'needless-encoding',
+      'needless-encoding',
+    ]);
   });
   it('probe-qp-longline.eml: the long line is re-encoded and decodes to the same text', async () => {
     const r = await repair(raw('samples/probe-qp-longline.eml'), { now });
@@ -215,10 +249,15 @@ describe('repair: headers removed and the envelope', () => {
     });
     expect(r.applied.map((a) => a.rule)).toContain('bcc-header-leak');
   });
-  it('PHP fingerprints and Return-Path are removed', async () => {
-    const php = await repair(raw('lint/php-mail-fingerprint.eml'), { now });
+  it('PHP fingerprints go when the header block is repaired; Return-Path with a local sender goes', async () => {
+    const fingerprinted = raw('lint/php-mail-fingerprint.eml');
+    // Only an info finding: the message passes as it is.
+    expect((await repair(fingerprinted, { now })).raw.equals(fingerprinted)).toBe(true);
+    const undated = fingerprinted.toString('latin1').replace(/^Date:.*\r?\n/m, '');
+    const php = await repair(Buffer.from(undated, 'latin1'), { now });
     expect(php.raw.toString('latin1')).not.toMatch(/^X-PHP-|^X-Mailer: PHP/im);
     expect(php.applied.map((a) => a.rule)).toEqual([
+      'missing-date',
       'php-mail-fingerprint',
       'php-mail-fingerprint',
     ]);
@@ -308,18 +347,37 @@ describe('repair: the npm parsers read the repaired message as Python does', () 
     it(`${f.name}: postal-mime and mailparser agree with each other and with Python`, async () => {
       const r = await repair(f.raw, { now });
       const { postal, mailparser } = await parseBoth(r.raw);
-      // mailparser un-flows format=flowed text, postal-mime does not (repair keeps such parts as they are).
-      const flowed = /format=flowed/i.test(r.raw.toString('latin1'));
-      expect(
-        parserDifferences(postal, mailparser).filter((d) => !(flowed && d.startsWith('text:'))),
-      ).toEqual([]);
       const p = await py.check(r.raw);
+      // mailparser un-flows format=flowed text, postal-mime follows DelSp and Python does
+      // neither; and the parsers join several inline text parts, reports and digests each
+      // their own way. Those messages are judged by the lossless check (lossless.test.ts).
+      const flowed = /format=flowed/i.test(r.raw.toString('latin1'));
+      const inlineText = p.parts.filter(
+        (x) => x.contentType.startsWith('text/') && x.disposition !== 'attachment',
+      );
+      const joined =
+        inlineText.length > 1 ||
+        p.parts.some(
+          (x) => x.contentType.startsWith('message/') || x.contentType === 'text/rfc822-headers',
+        );
+      expect(
+        parserDifferences(postal, mailparser).filter(
+          (d) =>
+            !((flowed || joined) && d.startsWith('text:')) &&
+            !(joined && d.startsWith('attachments')),
+        ),
+      ).toEqual([]);
       expect(postal.subject ?? '').toBe(p.headers.subject ?? '');
-      expect(postal.from).toEqual(p.headers.from ?? []);
+      // postal-mime takes a trailing comment ("(Mail Delivery System)") for the name; Python does not.
+      const pyFrom = p.headers.from ?? [];
+      expect(postal.from.map((a, k) => (pyFrom[k]?.name === '' ? { ...a, name: '' } : a))).toEqual(
+        pyFrom,
+      );
       const text = p.parts.find(
         (x) => x.contentType === 'text/plain' && x.disposition !== 'attachment',
       );
-      if (text?.text !== undefined) expect(postal.text ?? '').toBe(toLf(text.text));
+      if (text?.text !== undefined && !flowed && !joined)
+        expect(postal.text ?? '').toBe(toLf(text.text));
     });
   }
 });

@@ -137,6 +137,16 @@ def leaf_report(part, path, ctype):
         "disposition": part.get_content_disposition(),
         "filename": part.get_filename(),
         "cid": None if cid is None else str(cid).strip(),
+        # Content-Type parameters other than charset/name/boundary (format, delsp, ...),
+        # lower-case names, RFC 2231 decoded; and the descriptive fields, as Python reads them.
+        "params": {
+            k.lower(): (v if isinstance(v, str) else str(v))
+            for k, v in (part.get_params() or [])[1:]
+            if k.lower() not in ("charset", "name", "boundary")
+        },
+        "description": text_or_none(part.get("Content-Description")),
+        "language": text_or_none(part.get("Content-Language")),
+        "location": text_or_none(part.get("Content-Location")),
     }
     try:
         if maintype == "message" and part.is_multipart():
@@ -178,7 +188,10 @@ def raw_checks(raw, msg, parts, first):
     bare_cr = len(re.findall(rb"\r(?!\n)", raw))
     if bare_cr:
         add("bare-cr", f"{bare_cr} bare CR")
-    m = re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", raw)
+    # ESC is how ISO-2022 charsets (RFC 1468) switch character sets: legitimate there.
+    iso2022 = any(str(p.get_content_charset() or "").startswith("iso-2022-") for p, _, _ in parts)
+    controls = rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]" if iso2022 else rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+    m = re.search(controls, raw)
     if m:
         add("control-char", f"control character 0x{m.group()[0]:02x} at byte {m.start()}")
     if re.search(rb"[\x80-\xff]", head):
@@ -255,6 +268,7 @@ def check(raw):
             "to": addresses(first.get("to")),
             "cc": addresses(first.get("cc")),
             "replyTo": addresses(first.get("reply-to")),
+            "bcc": addresses(first.get("bcc")),
             "date": text_or_none(date_h),
             "dateIso": dt.isoformat() if dt is not None else None,
             "messageId": None if mid is None else str(mid).strip(),

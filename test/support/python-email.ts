@@ -67,6 +67,12 @@ export interface PyPart {
   filename: string | null;
   /** Content-ID as written, angle brackets included. */
   cid: string | null;
+  /** Content-Type parameters other than charset, name and boundary (lower-case names). */
+  params: Record<string, string>;
+  /** Content-Description, Content-Language, Content-Location as Python reads them. */
+  description: string | null;
+  language: string | null;
+  location: string | null;
   /** Decoded size in bytes. */
   size?: number;
   /** text/* parts: decoded with their charset. Python keeps CRLF line endings. */
@@ -85,6 +91,7 @@ export interface PyHeaders {
   to: PyAddress[] | null;
   cc: PyAddress[] | null;
   replyTo: PyAddress[] | null;
+  bcc: PyAddress[] | null;
   date: string | null;
   /** Null when Python cannot parse the date. */
   dateIso: string | null;
@@ -179,6 +186,15 @@ export function pyFindings(r: PyCheckResult): string[] {
     ),
     ...r.rawChecks.map((c) => `[${c.code}] ${c.message}`),
   ];
+}
+
+/**
+ * {@link pyFindings} of `raw` less what RFC 2045 §5.2 settles: 7-bit text
+ * without a charset is US-ASCII. repair() leaves such a body as it is.
+ */
+export function pyFindingsOf(r: PyCheckResult, raw: Uint8Array): string[] {
+  const ascii = !raw.some((b) => b > 0x7f);
+  return pyFindings(r).filter((x) => !(ascii && x.startsWith('[text-without-charset]')));
 }
 
 /** Decoded bytes of a non-text leaf part. */

@@ -37,7 +37,42 @@ export function htmlToPlain(html: string): string {
     .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)));
 }
 
-const HTML_MARKUP = /<(?:html|body|br|p|div|table|a\s+href)\b[^>]*>/i;
+/** How far into a body HTML must show its shape: a document starts with its markup. */
+const HTML_HEAD = 4096;
+/** An element that makes a document: `<!DOCTYPE html>`, `<html>`, `<head>`, `<body>`. */
+const HTML_ROOT = /<(?:!doctype\s+html|html|head|body)\b[^<>]{0,200}>/i;
+/** One tag of common body markup, opening or closing (bounded: linear on any input). */
+const HTML_TAG =
+  /<\/?(?:html|head|body|title|meta|p|br|div|span|table|tr|td|a|b|i|u|strong|em|font|img|ul|ol|li|h[1-6])\b[^<>]{0,200}>/gi;
+
+/**
+ * Text with its uuencoded blocks (`begin 644 name` … `end`, as Outlook and
+ * Pine attach files in plain text) removed: they are data, and their
+ * alphabet holds `<` and letters.
+ */
+function withoutUuencode(text: string): string {
+  const out: string[] = [];
+  let inBlock = false;
+  for (const line of text.split('\n')) {
+    const l = line.replace(/\r$/, '');
+    if (!inBlock && /^begin [0-7]{3,4} \S/.test(l)) inBlock = true;
+    else if (inBlock && l === 'end') inBlock = false;
+    else if (!inBlock) out.push(l);
+  }
+  return out.join('\n');
+}
+
+/**
+ * True when text looks like an HTML document, not text with a tag-like run
+ * in it: within its first kilobytes, a root element and two more tags, or
+ * markup from its first character on and three tags.
+ */
+export function looksLikeHtml(text: string): boolean {
+  const head = withoutUuencode(text.slice(0, 4 * HTML_HEAD)).slice(0, HTML_HEAD);
+  const tags = head.match(HTML_TAG)?.length ?? 0;
+  if (HTML_ROOT.test(head)) return tags >= 3;
+  return /^\s*</.test(head) && tags >= 3;
+}
 
 const htmlOnly = rule('html-only', 'warning', 'E', ['raw'], (ctx) => {
   const html = bodyLeaves(ctx, 'text/html');
@@ -57,8 +92,7 @@ const htmlWithoutMime = rule('html-without-mime', 'error', 'E', ['raw'], (ctx) =
     // No "<" octet, no tag: the text need not be decoded to know.
     const charset = (part.contentType?.params.get('charset') ?? 'us-ascii').trim().toLowerCase();
     if (LT_IS_3C.has(charset) && decodedBody(ctx.msg, part).indexOf(0x3c) === -1) continue;
-    const sample = text(ctx, part).slice(0, 65536);
-    if (HTML_MARKUP.test(sample)) {
+    if (looksLikeHtml(text(ctx, part))) {
       ctx.report(
         htmlWithoutMime,
         `HTML markup in a body ${part.contentType ? 'declared text/plain' : 'without Content-Type (text/plain by default)'}; recipients see raw tags. Declare "Content-Type: text/html; charset=utf-8" with MIME-Version and add a text/plain alternative.`,
