@@ -57,7 +57,7 @@ export function findEncodedWords(s: string): EncodedWord[] {
       if (enc === 'Q' && !QTEXT.test(text)) problems.push('bad-q-text');
       bytes = decodeQ(text);
     }
-    const cs = charset.replace(/\*.*$/, '').toLowerCase();
+    const cs = charset.split('*', 1)[0]!.toLowerCase();
     if ((cs === 'utf-8' || cs === 'utf8') && !isValidUtf8(bytes)) problems.push('split-character');
     const decoded = decodeCharset(bytes, cs || 'us-ascii').text;
     out.push({

@@ -2,6 +2,8 @@
  * What repair refuses before changing anything: structures that could be
  * read two ways (and so may be an attack), not merely broken ones.
  */
+
+import { MAX_MIME_PARTS } from '../lint/limits.js';
 import type { HeaderField, MimePart, ParsedMessage } from '../lint/parse.js';
 import {
   ENTITY_SINGLETONS,
@@ -107,6 +109,8 @@ export function preflight(msg: ParsedMessage): void {
         'a nested boundary is a prefix of its parent; readers split the parts differently',
       );
     if (d.kind === 'too-deep') refuse('mime-too-deep', 'the MIME tree is nested too deeply');
+    if (d.kind === 'too-many-parts')
+      refuse('mime-too-many-parts', `the message has more than ${MAX_MIME_PARTS} MIME parts`);
   }
   if (msg.root.headers.length === 0)
     refuse('header-block-undelimited', 'the message has no header fields');

@@ -1,4 +1,5 @@
 /** F. Automatic, bulk and list mail. */
+import { stripComments } from '../cfws.js';
 import { type LintContext, type Rule, rule } from '../context.js';
 
 const ROBOT_LOCAL =
@@ -62,7 +63,7 @@ const loopRisk = rule('autoreply-loop-risk', 'warning', 'F', ['raw', 'env'], (ct
 function unsubscribeUris(value: string): { uris: string[]; problems: string[] } {
   const problems: string[] = [];
   const uris: string[] = [];
-  const noComments = value.replace(/\([^)]*\)/g, '');
+  const noComments = stripComments(value);
   for (const item of noComments.split(',')) {
     const t = item.trim();
     if (t === '') {

@@ -24,9 +24,7 @@ function text(ctx: LintContext, part: MimePart): string {
 
 /** Visible text of HTML: scripts, styles and tags removed, a few entities decoded. */
 export function htmlToPlain(html: string): string {
-  return html
-    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
+  return stripTags(stripRawTextBlocks(html))
     .replace(/&nbsp;/gi, ' ')
     .replace(/&amp;/gi, '&')
     .replace(/&lt;/gi, '<')
@@ -35,7 +33,60 @@ export function htmlToPlain(html: string): string {
     .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)));
 }
 
-const HTML_MARKUP = /<(?:html|body|br|p|div|table|a\s+href)\b[^>]*>/i;
+/**
+ * `<script …>…</script>` (and style, head) blocks replaced by a space, each
+ * closed by the first `</name>` after it. One scan: the regex
+ * `<(script|style|head)\b[\s\S]*?<\/\1\s*>` rescanned to the end from every
+ * unclosed `<script` (issue 14).
+ */
+function stripRawTextBlocks(html: string): string {
+  const open = /<(script|style|head)\b/gi;
+  const unclosed = new Set<string>(); // no `</name>` after this point: stop looking
+  let out = '';
+  let from = 0;
+  for (let m = open.exec(html); m; m = open.exec(html)) {
+    const name = m[1]!.toLowerCase();
+    if (unclosed.has(name)) continue;
+    const close = CLOSE_TAG[name]!;
+    close.lastIndex = open.lastIndex;
+    const c = close.exec(html);
+    if (!c) {
+      unclosed.add(name);
+      continue;
+    }
+    out += `${html.slice(from, m.index)} `;
+    from = open.lastIndex = c.index + c[0].length;
+  }
+  return out + html.slice(from);
+}
+const CLOSE_TAG: Record<string, RegExp> = {
+  script: /<\/script\s*>/gi,
+  style: /<\/style\s*>/gi,
+  head: /<\/head\s*>/gi,
+};
+
+/** Every `<…>` replaced by a space, by indexOf (`/<[^>]*>/g` was quadratic on `<<<…`). */
+function stripTags(html: string): string {
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const lt = html.indexOf('<', from);
+    const gt = lt === -1 ? -1 : html.indexOf('>', lt + 1);
+    if (gt === -1) return out + html.slice(from);
+    out += `${html.slice(from, lt)} `;
+    from = gt + 1;
+  }
+}
+
+/**
+ * True when the HTML has one of a few common tags. Only the first such tag
+ * start is tried: a `>` after it closes it, and without one no later tag can
+ * close either (`<p\b[^>]*>` rescanned to the end from every `<p`).
+ */
+function hasHtmlMarkup(html: string): boolean {
+  const m = /<(?:html|body|br|p|div|table|a\s+href)\b/i.exec(html);
+  return m !== null && html.indexOf('>', m.index + m[0].length) !== -1;
+}
 
 const htmlOnly = rule('html-only', 'warning', 'E', ['raw'], (ctx) => {
   const html = bodyLeaves(ctx, 'text/html');
@@ -56,7 +107,7 @@ const htmlWithoutMime = rule('html-without-mime', 'error', 'E', ['raw'], (ctx) =
     const charset = (part.contentType?.params.get('charset') ?? 'us-ascii').trim().toLowerCase();
     if (LT_IS_3C.has(charset) && decodedBody(ctx.msg, part).indexOf(0x3c) === -1) continue;
     const sample = text(ctx, part).slice(0, 65536);
-    if (HTML_MARKUP.test(sample)) {
+    if (hasHtmlMarkup(sample)) {
       ctx.report(
         htmlWithoutMime,
         `HTML markup in a body ${part.contentType ? 'declared text/plain' : 'without Content-Type (text/plain by default)'}; recipients see raw tags. Declare "Content-Type: text/html; charset=utf-8" with MIME-Version and add a text/plain alternative.`,
@@ -164,7 +215,8 @@ const partsDiffer = rule('alternative-parts-differ', 'warning', 'E', ['raw'], (c
 const htmlInSubject = rule('html-in-subject', 'warning', 'E', ['raw'], (ctx) => {
   const s = ctx.subject();
   if (!s) return;
-  if (/<\/?[a-z][a-z0-9]*(?:\s[^>]*)?\/?>|&(?:#\d+|#x[0-9a-f]+|[a-z]{2,8});/i.test(s.text)) {
+  // `[^<>]*`, not `[^>]*`: from every `<a` of `<a <a <a …` that rescanned to the end.
+  if (/<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>|&(?:#\d+|#x[0-9a-f]+|[a-z]{2,8});/i.test(s.text)) {
     ctx.report(
       htmlInSubject,
       'Subject contains HTML tags or entities; it is plain text. Strip the tags and decode entities before encoding the subject.',
