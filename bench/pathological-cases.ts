@@ -199,18 +199,19 @@ export interface Timing {
 const child = fileURLToPath(new URL('./pathological-child.ts', import.meta.url));
 
 /**
- * Times one case at `n` and `4n` (after a warm-up at n/4), each op in turn,
- * in a fresh child process killed after `timeoutMs`.
+ * Times one case at `n` and `4n` (after a warm-up at n/4), each of `ops` in
+ * turn, in a fresh child process killed after `timeoutMs`.
  */
 export function runPathological(
   c: PathologicalCase,
   n: number,
   timeoutMs: number,
+  ops: Op[] = c.ops,
 ): Promise<Timing[]> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', child, String(CASES.indexOf(c)), String(n)],
+      ['--import', 'tsx', child, String(CASES.indexOf(c)), String(n), ops.join(',')],
       { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 20 },
       (err, stdout, stderr) => {
         const done = new Map<Op, { t1: number; t4: number | null }>();
@@ -221,7 +222,7 @@ export function runPathological(
         }
         const timedOut = err?.killed === true;
         resolve(
-          c.ops.map((op) => {
+          ops.map((op) => {
             const v = done.get(op);
             if (v?.t4 != null) return { op, t1: v.t1, t4: v.t4 };
             if (timedOut || v) return { op, t1: v?.t1 ?? null, t4: null };

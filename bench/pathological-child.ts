@@ -25,7 +25,7 @@ async function once(c: PathologicalCase, op: Op, n: number): Promise<number> {
 
 const c = CASES[Number(process.argv[2])]!;
 const n = Number(process.argv[3]);
-for (const op of c.ops) {
+for (const op of (process.argv[4]?.split(',') as Op[] | undefined) ?? c.ops) {
   await once(c, op, Math.max(1, Math.floor(n / 4)));
   const t1 = await once(c, op, n);
   process.stdout.write(`${JSON.stringify({ op, t1, t4: null })}\n`);

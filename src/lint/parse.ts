@@ -6,7 +6,6 @@
  * lazy helpers on {@link ParsedMessage}), so rules judge the exact bytes and
  * `repair()` can rebuild from the same structure.
  */
-
 import { stripComments } from './cfws.js';
 import {
   decodeCharset,
