@@ -125,6 +125,12 @@ export const CASES: PathologicalCase[] = [
     build: (n) => withHeader('Subject', `=?utf-8${'*'.repeat(n)}?q?a?=`),
   }),
   both({
+    // Exponential before the fix: 2^n backtracking steps for n escapes.
+    name: 'Subject: Q-encoded word of n escapes and a space',
+    n: 8,
+    build: (n) => withHeader('Subject', `=?utf-8?q?${'=41'.repeat(n)} ?=`),
+  }),
+  both({
     name: 'Subject: =? × n',
     n: 5_000,
     build: (n) => withHeader('Subject', fold('=?'.repeat(n))),

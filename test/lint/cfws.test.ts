@@ -100,6 +100,19 @@ describe('HTML scanning', () => {
   });
 });
 
+describe('Q encoding (RFC 2047 §4.2)', () => {
+  const problems = (subject: string) =>
+    rulesOf(`${HEAD.replace('Subject: hi', `Subject: ${subject}`)}\r\nbody\r\n`)
+      .filter((f) => f.rule === 'encoded-word-syntax')
+      .map((f) => f.message);
+  it('takes "=" only as the start of an escape, in linear time', () => {
+    expect(problems('=?utf-8?q?K=C3=B6ln?=')).toEqual([]);
+    expect(problems('=?utf-8?q?a=b?=').length).toBeGreaterThan(0);
+    // 2^40 steps for the old class that held "=" too.
+    expect(problems(`=?utf-8?q?${'=41'.repeat(40)} ?=`).length).toBeGreaterThan(0);
+  });
+});
+
 describe('Message-ID with comments around it (RFC 5322 §3.6.4)', () => {
   const withId = (v: string) =>
     rulesOf(`${HEAD}Message-ID: ${v}\r\n\r\nbody\r\n`).some(
