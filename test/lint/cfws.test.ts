@@ -92,6 +92,11 @@ describe('HTML scanning', () => {
       { numRuns: 3000 },
     );
   });
+  it('reads a numeric character reference past U+10FFFF as U+FFFD instead of throwing', () => {
+    expect(htmlToPlain('a&#99999999;b&#65;')).toBe('a\ufffdbA');
+    const raw = `${HEAD}Message-ID: <m@example.org>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>&#99999999;</p>\r\n`;
+    expect(() => lint(raw, { now })).not.toThrow();
+  });
   it('finds <meta charset> in the first tag that has one, after many open <meta', () => {
     const body = `${'<meta '.repeat(3)}charset="iso-8859-1"><p>x</p>`;
     const raw = `${HEAD}Message-ID: <m@example.org>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${body}\r\n`;

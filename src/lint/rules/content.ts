@@ -24,13 +24,18 @@ function text(ctx: LintContext, part: MimePart): string {
 
 /** Visible text of HTML: scripts, styles and tags removed, a few entities decoded. */
 export function htmlToPlain(html: string): string {
-  return stripTags(stripRawTextBlocks(html))
-    .replace(/&nbsp;/gi, ' ')
-    .replace(/&amp;/gi, '&')
-    .replace(/&lt;/gi, '<')
-    .replace(/&gt;/gi, '>')
-    .replace(/&quot;/gi, '"')
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)));
+  return (
+    stripTags(stripRawTextBlocks(html))
+      .replace(/&nbsp;/gi, ' ')
+      .replace(/&amp;/gi, '&')
+      .replace(/&lt;/gi, '<')
+      .replace(/&gt;/gi, '>')
+      .replace(/&quot;/gi, '"')
+      // Past U+10FFFF fromCodePoint throws: U+FFFD, as HTML decodes it (WHATWG §13.2.5.80).
+      .replace(/&#(\d+);/g, (_, d: string) =>
+        Number(d) <= 0x10ffff ? String.fromCodePoint(Number(d)) : '\ufffd',
+      )
+  );
 }
 
 /**
