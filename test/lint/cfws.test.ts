@@ -118,6 +118,17 @@ describe('Q encoding (RFC 2047 §4.2)', () => {
   });
 });
 
+describe('List-Unsubscribe comments (RFC 2369 §2)', () => {
+  const listProblems = (v: string) =>
+    rulesOf(`${HEAD}Message-ID: <m@example.org>\r\nList-Unsubscribe: ${v}\r\n\r\nbody\r\n`)
+      .filter((f) => f.rule === 'list-unsubscribe')
+      .map((f) => f.message);
+  it('drops comments between URIs, keeps a "(" inside one', () => {
+    expect(listProblems('<https://example.org/u?(> (one (nested))')).toEqual([]);
+    expect(listProblems('<mailto:u@example.org> (open')).toEqual([]);
+  });
+});
+
 describe('Message-ID with comments around it (RFC 5322 §3.6.4)', () => {
   const withId = (v: string) =>
     rulesOf(`${HEAD}Message-ID: ${v}\r\n\r\nbody\r\n`).some(
