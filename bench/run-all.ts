@@ -3,7 +3,8 @@
  * on stdout (paste into BENCHMARKS.md) — compose (contact form, newsletter,
  * newsletter with generated text), the 20 MiB attachment (throughput, peak
  * RSS per child process, output checks), lint on three sizes, HTML → text and
- * the sendmail shim's cold start (with CPU time from `perf stat` where perf works).
+ * the sendmail shim's cold start (with CPU time from `perf stat` where perf works),
+ * and the growth of lint/repair time on pathological inputs (n and 4n).
  * `npm run bench:smoke` sets BENCH_SMOKE=1: tiny rounds, no thresholds — it
  * proves the benchmarks still run, not how fast anything is.
  *
@@ -17,6 +18,7 @@ import { runAttachmentBench } from './attachment.bench.js';
 import { runComposeBench } from './compose.bench.js';
 import { machineInfo, packageVersion } from './harness.js';
 import { runLintBench } from './lint.bench.js';
+import { runPathologicalBench } from './pathological.js';
 
 if (process.env['BENCH_SMOKE'] === '1') {
   process.env['BENCH_ROUNDS'] ??= '1';
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
   out.push(await runAttachmentBench());
   out.push(await runLintBench());
   out.push(runAddressBench());
+  out.push(await runPathologicalBench());
   // HTML → text has its own script (another engineer's); run it as it is.
   const here = fileURLToPath(new URL('.', import.meta.url));
   out.push(

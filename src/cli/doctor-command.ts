@@ -119,7 +119,7 @@ export async function runDoctorCommand(argv: string[], io: CommandIo): Promise<n
     return usageError(io, '--dkim-domain and --dkim-key need --dkim-selector');
   }
   if (selector !== undefined) {
-    const domain = str('dkim-domain') ?? from.replace(/^.*@/, '').replace(/>.*$/, '');
+    const domain = str('dkim-domain') ?? from.replace(/^.*@/, '').split('>', 1)[0]!;
     options.dkim = { selector, domain };
     if (keyFile !== undefined) {
       try {

@@ -43,7 +43,7 @@ export function parseHeaderBlock(block: Buffer | string): HeaderField[] {
     // A line without a colon is not a header field; keeping it out of the
     // signed set is safer than guessing a name for it.
     if (colon <= 0) continue;
-    const name = line.slice(0, colon).replace(/[ \t]+$/, '');
+    const name = trimWspEnd(line.slice(0, colon));
     fields.push({ name, key: name.toLowerCase(), raw: line });
   }
   return fields;
@@ -56,10 +56,7 @@ export function parseHeaderBlock(block: Buffer | string): HeaderField[] {
  */
 export function canonicalizeHeaderRelaxed(raw: string): string {
   const colon = raw.indexOf(':');
-  const name = raw
-    .slice(0, colon)
-    .replace(/[ \t]+$/, '')
-    .toLowerCase();
+  const name = trimWspEnd(raw.slice(0, colon)).toLowerCase();
   const value = raw
     .slice(colon + 1)
     .replace(/\r\n/g, '')
@@ -87,4 +84,11 @@ export function canonicalizeHeader(raw: string, c: Canonicalization): string {
  */
 export function relaxBodyLines(text: string): string {
   return text.replace(/[ \t]+/g, ' ').replace(/ (?=\r\n)/g, '');
+}
+
+/** `s` without trailing SP/HTAB; a loop because `/[ \t]+$/` is quadratic on a long inner run. */
+function trimWspEnd(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s[end - 1] === ' ' || s[end - 1] === '\t')) end--;
+  return s.slice(0, end);
 }

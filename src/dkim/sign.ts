@@ -7,6 +7,7 @@
 import { createHash, sign as cryptoSign } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import { MailHygieneError } from '../errors.js';
+import { blankQuotedStrings, stripComments } from '../lint/cfws.js';
 import type { DkimOptions } from '../policy.js';
 import { alignedRelaxed, normalizeDomain } from './align.js';
 import { bodyHash as computeBodyHash } from './body-hash.js';
@@ -76,12 +77,9 @@ export function fromDomains(fields: readonly HeaderField[]): string[] {
   const out: string[] = [];
   for (const f of fields) {
     if (f.key !== 'from') continue;
-    const value = f.raw
-      .slice(f.raw.indexOf(':') + 1)
-      .replace(/\r\n/g, '')
-      .replace(/"(?:[^"\\]|\\.)*"/g, '""')
-      .replace(/\((?:[^()\\]|\\.)*\)/g, ' ');
-    for (const m of value.matchAll(/@\s*([A-Za-z0-9._-]+)/g))
+    const value = f.raw.slice(f.raw.indexOf(':') + 1).replace(/\r\n/g, '');
+    const bare = stripComments(blankQuotedStrings(value), ' ');
+    for (const m of bare.matchAll(/@\s*([A-Za-z0-9._-]+)/g))
       if (m[1]) out.push(normalizeDomain(m[1]));
   }
   return out;

@@ -95,7 +95,7 @@ export function reverseName(ip: string): string {
 /** Full 8×4-hex-digit form of an IPv6 address (no IPv4 tail support needed beyond dotted quads). */
 export function expandIPv6(ip: string): string {
   let addr = ip.toLowerCase();
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(addr);
+  const v4 = /(?:^|:)(\d+\.\d+\.\d+\.\d+)$/.exec(addr);
   if (v4?.[1]) {
     const [a = 0, b = 0, c = 0, d = 0] = v4[1].split('.').map(Number);
     addr = `${addr.slice(0, -v4[1].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;

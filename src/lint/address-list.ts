@@ -4,6 +4,8 @@
  * the rules can say what is wrong. (Strict parsing of input lives in
  * src/address/.)
  */
+import { blankQuotedStrings, stripComments } from './cfws.js';
+import { MAX_ENCODED_WORD } from './limits.js';
 
 export type AddressProblem =
   | 'unbalanced-angle'
@@ -105,31 +107,6 @@ function topIndexOf(s: string, ch: string): number {
   return -1;
 }
 
-function stripComments(s: string): string {
-  // Without "(" there is no comment and every character is kept.
-  if (!s.includes('(')) return s;
-  let out = '';
-  let depth = 0;
-  let quoted = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (quoted) {
-      out += c;
-      if (c === '\\') out += s[++i] ?? '';
-      else if (c === '"') quoted = false;
-    } else if (depth > 0) {
-      if (c === '\\') i++;
-      else if (c === '(') depth++;
-      else if (c === ')') depth--;
-    } else if (c === '(') depth++;
-    else {
-      if (c === '"') quoted = true;
-      out += c;
-    }
-  }
-  return out;
-}
-
 /** Parses `local@domain` (comments already removed). */
 function parseAddrSpec(spec: string, problems: AddressProblem[]) {
   let quoted = false;
@@ -179,7 +156,10 @@ function hasUnquotedSpecials(phrase: string): boolean {
     else if (c === '"') quoted = true;
     else if (SPECIALS.includes(c)) {
       // `.` inside an encoded-word is not a special.
-      if (c === '.' && /=\?[^?\s]*\?[bqBQ]\?[^?\s]*$/.test(phrase.slice(0, i))) continue;
+      // Only the last MAX_ENCODED_WORD characters: over the whole prefix this
+      // was quadratic in the dots.
+      const before = phrase.slice(Math.max(0, i - MAX_ENCODED_WORD), i);
+      if (c === '.' && /=\?[^?\s]*\?[bqBQ]\?[^?\s]*$/.test(before)) continue;
       return true;
     }
   }
@@ -225,7 +205,7 @@ function parseMailbox(text: string, group?: string): LintMailbox {
   } else {
     if (text.includes('>')) problems.push('unbalanced-angle');
     spec = stripComments(text).trim();
-    if (/\s/.test(spec.replace(/"(?:[^"\\]|\\.)*"/g, '""'))) {
+    if (/\s/.test(blankQuotedStrings(spec))) {
       problems.push('whitespace-in-address');
       // `Name a@b` without brackets: keep the last word as the address.
       spec = spec.split(/\s+/).pop() ?? '';

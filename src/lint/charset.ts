@@ -245,6 +245,15 @@ const resolved = new Map<string, string | null>();
 const MAX_CACHED_LABELS = 256;
 
 /**
+ * The charset of an encoded-word without its RFC 2231 §5 language suffix
+ * (`utf-8*de` → `utf-8`); indexOf, not a regex, on untrusted text.
+ */
+export function wordCharset(label: string): string {
+  const star = label.indexOf('*');
+  return star === -1 ? label : label.slice(0, star);
+}
+
+/**
  * The encoding a charset label names: the WHATWG name for WHATWG labels
  * (`'ISO-8859-1'` → `'windows-1252'`), else the lower-cased label when
  * iconv-lite knows it (`'cp850'`), else null (unknown, placeholder, UTF-7,

@@ -31,7 +31,9 @@ export interface EncodedWord {
 const LOOSE = /=\?([^?\s]*)\?([^?\s]*)\?([^?]*)\?=/g;
 const CHARSET = /^[A-Za-z0-9!#$%&'+\-^_`{}~]+(\*[A-Za-z0-9-]+)?$/;
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
-const QTEXT = /^(?:[!->@-~]|=[0-9A-Fa-f]{2})*$/; // printable except '?', '=' only as escape, no space
+// Printable except '?', '=' only as escape, no space. The class leaves out '='
+// (it was in `!->`): `=41` read two ways made `=41=41…=41 ` exponential (issue 14).
+const QTEXT = /^(?:[!-<>@-~]|=[0-9A-Fa-f]{2})*$/;
 
 /**
  * Every encoded-word in `s`, each with its problems and decoded text.
@@ -57,7 +59,7 @@ export function findEncodedWords(s: string): EncodedWord[] {
       if (enc === 'Q' && !QTEXT.test(text)) problems.push('bad-q-text');
       bytes = decodeQ(text);
     }
-    const cs = charset.replace(/\*.*$/, '').toLowerCase();
+    const cs = charset.split('*', 1)[0]!.toLowerCase();
     if ((cs === 'utf-8' || cs === 'utf8') && !isValidUtf8(bytes)) problems.push('split-character');
     const decoded = decodeCharset(bytes, cs || 'us-ascii').text;
     out.push({

@@ -3,6 +3,7 @@
  * Content-Disposition): RFC 2045 §5.1, RFC 2231 continuations and charsets.
  * It never throws; what is wrong is listed in `problems` for the rules.
  */
+import { skipCfws, stripComments } from './cfws.js';
 import { decodeCharset } from './decode.js';
 
 export interface RawParam {
@@ -48,22 +49,6 @@ export function isToken(s: string): boolean {
   return true;
 }
 
-function skipCfws(s: string, i: number): number {
-  for (;;) {
-    while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\r' || s[i] === '\n')) i++;
-    if (s[i] !== '(') return i;
-    let depth = 0;
-    for (; i < s.length; i++) {
-      if (s[i] === '\\') i++;
-      else if (s[i] === '(') depth++;
-      else if (s[i] === ')' && --depth === 0) {
-        i++;
-        break;
-      }
-    }
-  }
-}
-
 /**
  * Parses `value; a=b; c="d"` (binary string of the unfolded field body).
  *
@@ -75,10 +60,7 @@ export function parseParams(input: string): ParsedParams {
   let i = skipCfws(input, 0);
   let semi = input.indexOf(';', i);
   if (semi === -1) semi = input.length;
-  const value = input
-    .slice(i, semi)
-    .replace(/\([^)]*\)/g, '')
-    .trim();
+  const value = stripComments(input.slice(i, semi)).trim();
   if (value === '' && semi < input.length) problems.push('leading-semicolon');
   i = semi;
   while (i < input.length) {
@@ -120,19 +102,13 @@ export function parseParams(input: string): ParsedParams {
       if (!closed) problems.push('unterminated-quote');
       let k = input.indexOf(';', j);
       if (k === -1) k = input.length;
-      junk = input
-        .slice(j, k)
-        .replace(/\([^)]*\)/g, '')
-        .trim();
+      junk = stripComments(input.slice(j, k)).trim();
       if (junk !== '') problems.push('junk-after-parameter');
       j = k;
     } else {
       let k = input.indexOf(';', j);
       if (k === -1) k = input.length;
-      val = input
-        .slice(j, k)
-        .replace(/\([^)]*\)/g, '')
-        .trim();
+      val = stripComments(input.slice(j, k)).trim();
       if (/\s/.test(val)) problems.push('junk-after-parameter');
       j = k;
     }

@@ -6,6 +6,7 @@
  * lazy helpers on {@link ParsedMessage}), so rules judge the exact bytes and
  * `repair()` can rebuild from the same structure.
  */
+import { stripComments } from './cfws.js';
 import {
   decodeCharset,
   decodeQuotedPrintableChecked,
@@ -14,6 +15,7 @@ import {
   latin1,
   type QuotedPrintableDecoded,
 } from './decode.js';
+import { MAX_MIME_DEPTH, MAX_MIME_PARTS } from './limits.js';
 import { type ContentType, parseContentType } from './mime-params.js';
 
 export type LineEnding = 'crlf' | 'lf' | 'mixed' | 'none';
@@ -46,7 +48,8 @@ export type StructureDefectKind =
   | 'missing-closing-delimiter'
   | 'no-delimiter'
   | 'nested-boundary-prefix'
-  | 'too-deep';
+  | 'too-deep'
+  | 'too-many-parts';
 
 export interface StructureDefect {
   kind: StructureDefectKind;
@@ -108,8 +111,6 @@ export interface ParsedMessage {
   /** Every part, depth first, root first. */
   parts: MimePart[];
 }
-
-const MAX_DEPTH = 40;
 
 /**
  * Parses raw message bytes. Never throws on malformed input.
@@ -309,12 +310,7 @@ function parsePart(
   const ctField = headers.find((h) => h.key === 'content-type');
   const contentType = ctField ? parseContentType(unfold(msg, ctField)) : undefined;
   const cteField = headers.find((h) => h.key === 'content-transfer-encoding');
-  const cte = cteField
-    ? unfold(msg, cteField)
-        .replace(/\([^)]*\)/g, '')
-        .trim()
-        .toLowerCase()
-    : undefined;
+  const cte = cteField ? stripComments(unfold(msg, cteField)).trim().toLowerCase() : undefined;
   const defaultType = parentType === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
   const mediaType = contentType?.mediaType || defaultType;
   const part: MimePart = {
@@ -335,7 +331,7 @@ function parsePart(
   const boundary = contentType?.params.get('boundary');
   if (mediaType.startsWith('multipart/') && boundary) {
     part.boundary = boundary;
-    if (depth >= MAX_DEPTH) {
+    if (depth >= MAX_MIME_DEPTH) {
       msg.defects.push({ kind: 'too-deep', line: lineOf(msg, start), path });
       return part;
     }
@@ -391,6 +387,14 @@ function splitMultipart(
     if (i + 1 < starts.length) {
       if (contentEnd > contentStart && b[contentEnd - 1] === 0x0a) contentEnd--;
       if (contentEnd > contentStart && b[contentEnd - 1] === 0x0d) contentEnd--;
+    }
+    if (msg.parts.length >= MAX_MIME_PARTS) {
+      msg.defects.push({
+        kind: 'too-many-parts',
+        line: lineOf(msg, starts[i]![0]),
+        path: part.path,
+      });
+      break;
     }
     idx++;
     const childPath = part.path === '' ? String(idx) : `${part.path}.${idx}`;

@@ -4,6 +4,7 @@
  */
 import { formatCodePoint } from '../errors.js';
 import { findUnsafeCodePoint } from '../header/single-line.js';
+import { MAX_MIME_PARTS } from '../lint/limits.js';
 import { parseParams } from '../lint/mime-params.js';
 import {
   type HeaderField,
@@ -184,6 +185,8 @@ export function preflight(msg: ParsedMessage, legacyCharset: string): void {
         'a nested boundary is a prefix of its parent; readers split the parts differently',
       );
     if (d.kind === 'too-deep') refuse('mime-too-deep', 'the MIME tree is nested too deeply');
+    if (d.kind === 'too-many-parts')
+      refuse('mime-too-many-parts', `the message has more than ${MAX_MIME_PARTS} MIME parts`);
   }
   if (msg.root.headers.length === 0)
     refuse('header-block-undelimited', 'the message has no header fields');

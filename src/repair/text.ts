@@ -5,7 +5,13 @@
  * are labelled with, or guessed as below. Nothing read here keeps a C1 control
  * (U+0080–U+009F) decoded from legacy bytes: see {@link withoutC1}.
  */
-import { c1Sibling, isUnicodeCharset, replaceC1, resolveCharset } from '../lint/charset.js';
+import {
+  c1Sibling,
+  isUnicodeCharset,
+  replaceC1,
+  resolveCharset,
+  wordCharset,
+} from '../lint/charset.js';
 import { BAD_CHARSETS, decodeCharset, has8bit, isValidUtf8 } from '../lint/decode.js';
 import { decodeWords, findEncodedWords } from '../lint/encoded-words.js';
 import type { ParsedMessage } from '../lint/parse.js';
@@ -79,7 +85,7 @@ export function decodeHeaderWords(s: string): string {
   if (words.length === 0) return s;
   return decodeWords(
     s,
-    words.map((w) => ({ ...w, decoded: withoutC1(w.decoded, w.charset.replace(/\*.*$/, '')) })),
+    words.map((w) => ({ ...w, decoded: withoutC1(w.decoded, wordCharset(w.charset)) })),
   );
 }
 

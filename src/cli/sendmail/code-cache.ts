@@ -73,6 +73,7 @@ export function codeCacheLocation(
   const configured = env['MAILHYGIENE_CACHE_DIR'];
   if (configured === '' || configured === 'off') return undefined;
   // os.tmpdir()'s rule on POSIX, without loading `os` on every mail.
+  // eslint-disable-next-line regexp/no-super-linear-move, redos/no-vulnerable -- the local environment's TMPDIR, not mail: trusted and short
   const tmp = (env['TMPDIR'] || env['TMP'] || env['TEMP'] || '/tmp').replace(/(.)\/+$/, '$1');
   const dir = configured ?? join(tmp, `mailhygiene-cache-${process.getuid?.() ?? 'user'}`);
   const name = `sendmail-${fnv1a(bundlePath)}-${process.version}-${process.arch}.v8cache`;

@@ -146,6 +146,7 @@ function checkBounceAddress(value: string, path: string, p: Problems): void {
  * is repair's job; this catches what would make every message fail.
  */
 function checkDefaultFrom(value: string, path: string, p: Problems): void {
+  // eslint-disable-next-line regexp/no-super-linear-backtracking, redos/no-vulnerable -- the admin's own config file, read once at start, not mail
   const m = /^(?:(.*?)\s*<([^<>]+)>|([^<>\s]+))$/.exec(value.trim());
   if (!m || /[\r\n\0]/.test(value)) {
     p.add(path, `must be "addr@example.com" or "Name <addr@example.com>", got ${describe(value)}`);

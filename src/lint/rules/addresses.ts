@@ -90,7 +90,9 @@ const unquotedSpecials = rule('display-name-unquoted-specials', 'error', 'D', ['
   }
 });
 
-const EMAILISH = /[^\s@<>"]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/;
+// Starts only where a word starts (the lookbehind): tried at every character
+// of a long word, `[^\s@<>"]+@` rescanned the word each time (issue 14).
+const EMAILISH = /(?<![^\s@<>"])[^\s@<>"]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/;
 const nameContainsAddress = rule(
   'display-name-contains-address',
   'warning',
@@ -169,7 +171,9 @@ const nonAsciiAddress = rule(
     }
     const env = ctx.envelope;
     for (const a of env ? [env.from, ...env.to] : []) {
-      if (/[^\x00-\x7f]/.test(a) && !(ctx.options.smtputf8 && /@[\x00-\x7f]*$/.test(a))) {
+      // ASCII after the last `@` (a regex `@[\x00-\x7f]*$` rescanned from every `@`).
+      const asciiDomain = a.includes('@') && !/[^\x00-\x7f]/.test(a.slice(a.lastIndexOf('@')));
+      if (/[^\x00-\x7f]/.test(a) && !(ctx.options.smtputf8 && asciiDomain)) {
         ctx.report(
           nonAsciiAddress,
           `Envelope address ${a} is not ASCII; it needs SMTPUTF8 (RFC 6531). Convert the domain to an A-label.`,

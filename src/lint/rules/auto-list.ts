@@ -1,4 +1,5 @@
 /** F. Automatic, bulk and list mail. */
+import { commentEnd } from '../cfws.js';
 import { type LintContext, type Rule, rule } from '../context.js';
 
 const ROBOT_LOCAL =
@@ -59,10 +60,31 @@ const loopRisk = rule('autoreply-loop-risk', 'warning', 'F', ['raw', 'env'], (ct
   }
 });
 
+/**
+ * `value` without the comments between its `<URI>`s: a `(` inside `<…>` is
+ * part of the URI (RFC 2369 §2). One scan, as `\([^)]*\)` was quadratic.
+ */
+function stripListComments(value: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < value.length; ) {
+    if (value[i] === '<') {
+      const gt = value.indexOf('>', i);
+      if (gt === -1) break; // unterminated: the rest is one (broken) URI
+      i = gt + 1;
+    } else if (value[i] === '(') {
+      out += value.slice(from, i);
+      i = from = commentEnd(value, i);
+      if (i === -1) return out;
+    } else i++;
+  }
+  return out + value.slice(from);
+}
+
 function unsubscribeUris(value: string): { uris: string[]; problems: string[] } {
   const problems: string[] = [];
   const uris: string[] = [];
-  const noComments = value.replace(/\([^)]*\)/g, '');
+  const noComments = stripListComments(value);
   for (const item of noComments.split(',')) {
     const t = item.trim();
     if (t === '') {

@@ -26,15 +26,18 @@ function text(ctx: LintContext, part: MimePart): string {
 
 /** Visible text of HTML: scripts, styles and tags removed, a few entities decoded. */
 export function htmlToPlain(html: string): string {
-  return html
-    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/gi, ' ')
-    .replace(/&amp;/gi, '&')
-    .replace(/&lt;/gi, '<')
-    .replace(/&gt;/gi, '>')
-    .replace(/&quot;/gi, '"')
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)));
+  return (
+    stripTags(stripRawTextBlocks(html))
+      .replace(/&nbsp;/gi, ' ')
+      .replace(/&amp;/gi, '&')
+      .replace(/&lt;/gi, '<')
+      .replace(/&gt;/gi, '>')
+      .replace(/&quot;/gi, '"')
+      // Past U+10FFFF fromCodePoint throws: U+FFFD, as HTML decodes it (WHATWG §13.2.5.80).
+      .replace(/&#(\d+);/g, (_, d: string) =>
+        Number(d) <= 0x10ffff ? String.fromCodePoint(Number(d)) : '\ufffd',
+      )
+  );
 }
 
 /** How far into a body HTML must show its shape: a document starts with its markup. */
@@ -72,6 +75,51 @@ export function looksLikeHtml(text: string): boolean {
   const tags = head.match(HTML_TAG)?.length ?? 0;
   if (HTML_ROOT.test(head)) return tags >= 3;
   return /^\s*</.test(head) && tags >= 3;
+}
+
+/**
+ * `<script …>…</script>` (and style, head) blocks replaced by a space, each
+ * closed by the first `</name>` after it. One scan: the regex
+ * `<(script|style|head)\b[\s\S]*?<\/\1\s*>` rescanned to the end from every
+ * unclosed `<script` (issue 14).
+ */
+function stripRawTextBlocks(html: string): string {
+  const open = /<(script|style|head)\b/gi;
+  const unclosed = new Set<string>(); // no `</name>` after this point: stop looking
+  let out = '';
+  let from = 0;
+  for (let m = open.exec(html); m; m = open.exec(html)) {
+    const name = m[1]!.toLowerCase();
+    if (unclosed.has(name)) continue;
+    const close = CLOSE_TAG[name]!;
+    close.lastIndex = open.lastIndex;
+    const c = close.exec(html);
+    if (!c) {
+      unclosed.add(name);
+      continue;
+    }
+    out += `${html.slice(from, m.index)} `;
+    from = open.lastIndex = c.index + c[0].length;
+  }
+  return out + html.slice(from);
+}
+const CLOSE_TAG: Record<string, RegExp> = {
+  script: /<\/script\s*>/gi,
+  style: /<\/style\s*>/gi,
+  head: /<\/head\s*>/gi,
+};
+
+/** Every `<…>` replaced by a space, by indexOf (`/<[^>]*>/g` was quadratic on `<<<…`). */
+function stripTags(html: string): string {
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const lt = html.indexOf('<', from);
+    const gt = lt === -1 ? -1 : html.indexOf('>', lt + 1);
+    if (gt === -1) return out + html.slice(from);
+    out += `${html.slice(from, lt)} `;
+    from = gt + 1;
+  }
 }
 
 const htmlOnly = rule('html-only', 'warning', 'E', ['raw'], (ctx) => {
@@ -200,7 +248,8 @@ const partsDiffer = rule('alternative-parts-differ', 'warning', 'E', ['raw'], (c
 const htmlInSubject = rule('html-in-subject', 'warning', 'E', ['raw'], (ctx) => {
   const s = ctx.subject();
   if (!s) return;
-  if (/<\/?[a-z][a-z0-9]*(?:\s[^>]*)?\/?>|&(?:#\d+|#x[0-9a-f]+|[a-z]{2,8});/i.test(s.text)) {
+  // `[^<>]*`, not `[^>]*`: from every `<a` of `<a <a <a …` that rescanned to the end.
+  if (/<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>|&(?:#\d+|#x[0-9a-f]+|[a-z]{2,8});/i.test(s.text)) {
     ctx.report(
       htmlInSubject,
       'Subject contains HTML tags or entities; it is plain text. Strip the tags and decode entities before encoding the subject.',

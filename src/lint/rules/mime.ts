@@ -1,5 +1,6 @@
 /** E. MIME structure, charsets and transfer encodings. */
 import { isAscii } from 'node:buffer';
+import { stripComments } from '../cfws.js';
 import {
   c1Sibling,
   indexOfC1,
@@ -7,9 +8,11 @@ import {
   isUnicodeCharset,
   resolveCharset,
   strictReading,
+  wordCharset,
 } from '../charset.js';
 import { type LintContext, type Rule, rule } from '../context.js';
 import { isKnownCharset, isValidUtf8 } from '../decode.js';
+import { MAX_MIME_DEPTH, MAX_MIME_PARTS, META_CHARSET_WINDOW } from '../limits.js';
 import type { ParamProblem } from '../mime-params.js';
 import {
   bodyBytes,
@@ -49,10 +52,7 @@ const missingMimeVersion = rule('missing-mime-version', 'error', 'E', ['raw'], (
 
 const mimeVersionInvalid = rule('mime-version-invalid', 'error', 'E', ['raw'], (ctx) => {
   for (const f of ctx.headers('mime-version')) {
-    const v = ctx
-      .value(f)
-      .replace(/\([^)]*\)/g, '')
-      .replace(/\s+/g, '');
+    const v = stripComments(ctx.value(f)).replace(/\s+/g, '');
     if (v !== '1.0')
       ctx.report(
         mimeVersionInvalid,
@@ -115,10 +115,8 @@ const charsetMismatch = rule('charset-mismatch', 'error', 'E', ['raw'], (ctx) =>
       );
     }
     if (part.mediaType === 'text/html') {
-      const head = body.toString('latin1', 0, Math.min(body.length, 4096));
-      const meta = /<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_:.-]+)/i
-        .exec(head)?.[1]
-        ?.toLowerCase();
+      const head = body.toString('latin1', 0, Math.min(body.length, META_CHARSET_WINDOW));
+      const meta = metaCharset(head)?.toLowerCase();
       const norm = (s: string) => s.replace(/^utf8$/, 'utf-8').replace(/^latin-?1$/, 'iso-8859-1');
       if (meta && norm(meta) !== norm(cs)) {
         ctx.report(
@@ -132,6 +130,34 @@ const charsetMismatch = rule('charset-mismatch', 'error', 'E', ['raw'], (ctx) =>
   }
 });
 
+/**
+ * The charset of the first `<meta …charset=x>` (the last `charset=` inside
+ * that tag, as `<meta[^>]+charset…` read it), in one scan: that regex rescanned
+ * to the next `>` from every `<meta` of `<meta <meta …` (issue 14). A `<meta`
+ * inside a tag that has no charset cannot have one either, so the scan goes
+ * on after the tag's `>`.
+ */
+function metaCharset(head: string): string | undefined {
+  const open = /<meta/gi;
+  for (let m = open.exec(head); m; m = open.exec(head)) {
+    const gt = head.indexOf('>', open.lastIndex);
+    // `[^>]+`: at least one character before `charset`, none of them `>`.
+    const tag = head.slice(open.lastIndex + 1, gt === -1 ? head.length : gt);
+    let found: string | undefined;
+    const word = /charset/gi;
+    const value = /\s*=\s*["']?([A-Za-z0-9_:.-]+)/y;
+    for (let w = word.exec(tag); w; w = word.exec(tag)) {
+      value.lastIndex = word.lastIndex;
+      found = value.exec(tag)?.[1] ?? found;
+      word.lastIndex = w.index + 1;
+    }
+    if (found !== undefined) return found;
+    if (gt === -1) return undefined;
+    open.lastIndex = gt + 1;
+  }
+  return undefined;
+}
+
 const charsetUnknown = rule('charset-unknown-or-utf7', 'warning', 'E', ['raw'], (ctx) => {
   for (const part of ctx.msg.parts) {
     const cs = part.contentType?.params.get('charset');
@@ -144,7 +170,7 @@ const charsetUnknown = rule('charset-unknown-or-utf7', 'warning', 'E', ['raw'], 
     }
     for (const h of part.headers) {
       for (const w of ctx.words(h)) {
-        const c = w.charset.replace(/\*.*$/, '');
+        const c = w.charset.split('*', 1)[0]!;
         if (c && !isKnownCharset(c)) {
           ctx.report(
             charsetUnknown,
@@ -202,7 +228,7 @@ const charsetC1 = rule('charset-c1-controls', 'warning', 'E', ['raw'], (ctx) => 
   }
   for (const [h, part] of ctx.allFields()) {
     for (const w of ctx.words(h)) {
-      const label = w.charset.replace(/\*.*$/, '');
+      const label = wordCharset(w.charset);
       const enc = legacyEncoding(label);
       if (enc === null) continue;
       const strict = strictReading(label);
@@ -527,6 +553,14 @@ const boundaryInvalid = rule('boundary-invalid', 'error', 'E', ['raw'], (ctx) =>
       ctx.report(
         boundaryInvalid,
         'The closing delimiter "--boundary--" is missing; the last part may be truncated. End the multipart with it.',
+        loc,
+      );
+    } else if (d.kind === 'too-many-parts' || d.kind === 'too-deep') {
+      ctx.report(
+        boundaryInvalid,
+        d.kind === 'too-deep'
+          ? `Multiparts are nested more than ${MAX_MIME_DEPTH} deep; the deeper parts were not read. Flatten the MIME tree.`
+          : `The message has more than ${MAX_MIME_PARTS} MIME parts; the rest were not read. Send fewer parts (e.g. zip the attachments).`,
         loc,
       );
     } else if (d.kind === 'nested-boundary-prefix') {

@@ -1,4 +1,6 @@
 /** B. Required and singleton header fields. */
+
+import { isCfws, skipCfws } from '../cfws.js';
 import { domainOf, type Rule, rule } from '../context.js';
 import { checkDate } from '../date.js';
 import { partLabel } from '../parse.js';
@@ -88,7 +90,7 @@ const invalidMessageId = rule('invalid-message-id', 'error', 'B', ['raw'], (ctx)
   }
   const f = ctx.first('message-id');
   if (!f) return;
-  const v = ctx.value(f).replace(/\s*\([^)]*\)\s*$/, '');
+  const v = trimCfws(ctx.value(f));
   const m = /^<([^<>@\s]+)@([^<>@\s]+)>$/.exec(v);
   if (!m || /[^\x21-\x7e]/.test(v)) {
     ctx.report(
@@ -254,3 +256,14 @@ export const requiredHeaderRules: Rule[] = [
   bccLeak,
   returnPath,
 ];
+
+/**
+ * `value` without the CFWS around it (RFC 5322 §3.6.4: `[CFWS] "<" … ">" [CFWS]`),
+ * by one scan: `/\s*\([^)]*\)\s*$/` was quadratic on a run of open comments.
+ */
+function trimCfws(value: string): string {
+  const start = skipCfws(value, 0);
+  const gt = value.indexOf('>', start);
+  if (gt === -1) return value.slice(start).trim();
+  return isCfws(value, gt + 1) ? value.slice(start, gt + 1) : value.slice(start);
+}
