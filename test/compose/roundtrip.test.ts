@@ -51,9 +51,13 @@ async function expectRoundTrip(input: MessageInput, raw: Buffer): Promise<void> 
   if (att) {
     const part = r.parts.find((p) => p.disposition === 'attachment');
     // Python's get_filename() applies email.utils.unquote even to RFC 2231 values,
-    // removing one pair of surrounding "" or <>.
+    // removing one pair of surrounding "" or <>, then str.strip() (`"\t"` reads as '').
+    const PY_SPACE =
+      '[\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+';
+    const pyStrip = (f: string) =>
+      f.replace(new RegExp(`^${PY_SPACE}`), '').replace(new RegExp(`${PY_SPACE}$`), '');
     const pyUnquote = (f: string) =>
-      /^(".*"|<.*>)$/s.test(f) && f.length > 1 ? f.slice(1, -1) : f;
+      pyStrip(/^(".*"|<.*>)$/s.test(f) && f.length > 1 ? f.slice(1, -1) : f);
     expect(part?.filename).toBe(pyUnquote(att.filename!));
     expect(pyPartBytes(part!).equals(Buffer.from(att.content as Uint8Array))).toBe(true);
   }

@@ -4,6 +4,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import { MailHygieneError } from '../../src/errors.js';
 
 export const SAMPLES = join(import.meta.dirname, '../fixtures/samples');
 export const LINT_FIXTURES = join(import.meta.dirname, '../fixtures/lint');
@@ -60,4 +62,14 @@ export function fixtures(): Fixture[] {
 /** Fixtures repair must fix (everything not refused). */
 export function repairable(): Fixture[] {
   return fixtures().filter((f) => !(f.name in REFUSED));
+}
+
+/** The MailHygieneError a promise rejects with (the test fails when it resolves). */
+export async function refusal(p: Promise<unknown>): Promise<MailHygieneError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(MailHygieneError);
+  return e as MailHygieneError;
 }

@@ -7,24 +7,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compose } from '../../src/compose.js';
-import { MailHygieneError } from '../../src/errors.js';
 import { lint } from '../../src/lint/index.js';
 import { repair } from '../../src/repair.js';
 import type { Finding } from '../../src/types.js';
 import { PHP_MAIL_CASES, phpFixture } from '../support/php-mail.js';
 import { pyFindingsOf, usePythonEmail } from '../support/python-email.js';
-import { NOW, now } from './cases.js';
+import { NOW, now, refusal } from './cases.js';
 
 const py = usePythonEmail();
-
-async function refusal(p: Promise<unknown>): Promise<MailHygieneError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(MailHygieneError);
-  return e as MailHygieneError;
-}
 
 const errors = (raw: string | Buffer): Finding[] =>
   lint(raw, { now: NOW }).findings.filter((f) => f.severity === 'error');

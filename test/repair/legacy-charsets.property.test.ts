@@ -11,24 +11,11 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { repair } from '../../src/repair.js';
+import { LEGACY_CHARSETS } from '../support/legacy-charsets.js';
 import { pyDisplayNameKey, pyFindings, usePythonEmail } from '../support/python-email.js';
 
 const SCRIPT = fileURLToPath(new URL('../support/legacy_codecs.py', import.meta.url));
-const CHARSETS = [
-  'windows-1252',
-  'iso-8859-1',
-  'iso-8859-2',
-  'iso-8859-15',
-  'windows-1250',
-  'windows-1251',
-  'koi8-r',
-  'shift_jis',
-  'iso-2022-jp',
-  'euc-kr',
-  'gbk',
-  'gb18030',
-  'big5',
-];
+const CHARSETS = LEGACY_CHARSETS;
 const RUNS = 25;
 
 function python<T>(request: unknown): T {

@@ -4,6 +4,7 @@
  * its own codecs, must read exactly the original text in the subject, the
  * From display name, the body and the attachment's filename.
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { decodeWords } from '../../src/lint/encoded-words.js';
 import { lint } from '../../src/lint/index.js';
 import { bodyText, leaves, parseMessage, unfold } from '../../src/lint/parse.js';
 import { repair } from '../../src/repair.js';
+import { LEGACY_CHARSETS } from '../support/legacy-charsets.js';
 import { type PyCheckResult, pyFindings, usePythonEmail } from '../support/python-email.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/legacy');
@@ -64,21 +66,7 @@ describe('legacyCharset option', () => {
 describe('legacy charsets: repaired text equals the original (judge: Python email)', () => {
   it('the corpus covers every charset the issue lists, declared, undeclared and mislabelled', () => {
     const charsets = new Set(cases.map((c) => c.charset));
-    for (const cs of [
-      'windows-1252',
-      'iso-8859-1',
-      'iso-8859-2',
-      'iso-8859-15',
-      'windows-1250',
-      'windows-1251',
-      'koi8-r',
-      'shift_jis',
-      'iso-2022-jp',
-      'euc-kr',
-      'gbk',
-      'gb18030',
-      'big5',
-    ]) {
+    for (const cs of LEGACY_CHARSETS) {
       expect(charsets).toContain(cs);
     }
     for (const kind of ['declared-', 'raw-headers-', 'undeclared-', 'mislabelled-'])

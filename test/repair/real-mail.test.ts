@@ -7,14 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compose } from '../../src/compose.js';
-import { MailHygieneError } from '../../src/errors.js';
 import { lint } from '../../src/lint/index.js';
 import { looksLikeHtml } from '../../src/lint/rules/content.js';
 import { repair } from '../../src/repair.js';
 import { rsaKey, verify } from '../dkim/helpers.js';
 import { parsePostal } from '../support/npm-parsers.js';
 import { type PyCheckResult, usePythonEmail } from '../support/python-email.js';
-import { fixtures, NOW, now } from './cases.js';
+import { fixtures, NOW, now, refusal } from './cases.js';
 
 const py = usePythonEmail();
 const byName = new Map(fixtures().map((f) => [f.name, f.raw]));
@@ -32,15 +31,6 @@ function part(p: PyCheckResult, pred: (x: PyCheckResult['parts'][number]) => boo
   const found = p.parts.find(pred);
   expect(found).toBeDefined();
   return found!;
-}
-
-async function refusal(p: Promise<unknown>): Promise<MailHygieneError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(MailHygieneError);
-  return e as MailHygieneError;
 }
 
 describe('1. inline text stays inline; text attachments are CRLF before base64', () => {

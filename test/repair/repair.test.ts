@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { MailHygieneError } from '../../src/errors.js';
 import { lint } from '../../src/lint/index.js';
 import { repair } from '../../src/repair.js';
 import type { LintReport } from '../../src/types.js';
@@ -11,21 +10,12 @@ import {
   pyFindingsOf,
   usePythonEmail,
 } from '../support/python-email.js';
-import { fixtures, NOW, now, REFUSED, repairable } from './cases.js';
+import { fixtures, NOW, now, REFUSED, refusal, repairable } from './cases.js';
 
 const py = usePythonEmail();
 
 const byName = new Map(fixtures().map((f) => [f.name, f.raw]));
 const raw = (name: string) => byName.get(name)!;
-
-async function refusal(p: Promise<unknown>): Promise<MailHygieneError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(MailHygieneError);
-  return e as MailHygieneError;
-}
 
 function plainText(r: PyCheckResult): string {
   return r.parts
