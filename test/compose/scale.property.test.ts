@@ -95,11 +95,6 @@ function plantedRefusals(c: Case): Set<string> {
       out.add(`INVALID_ADDRESS ${field}${typeof m.input === 'string' ? '' : '.address'}`);
   };
   box(c.from, 'from');
-  // Without options.envelopeFrom the From address is the envelope sender, which
-  // may hold only letters, digits and @ . _ - + = (src/envelope.ts, PHPMailer's
-  // isShellSafe): a valid From such as `o'brien@…` is refused as a bounce address.
-  if (!c.from.invalid && /[^\p{L}\p{M}\p{N}@._+=-]/u.test(c.from.expected))
-    out.add('INVALID_ENVELOPE_SENDER from');
   for (const [field, list] of [
     ['to', c.to],
     ['cc', c.cc],
@@ -209,7 +204,9 @@ describe(`ordinary input at scale (${RUNS} messages, seed ${SEED})`, () => {
         const planted = plantedRefusals(c);
         let raw: Buffer;
         try {
-          raw = (await compose(toInput(c))).raw;
+          // A bounce address of its own: without one the From address is the envelope
+          // sender, and one with `'`, `!`, `#`… is refused as such (test/security covers it).
+          raw = (await compose(toInput(c), { envelopeFrom: 'bounces@example.com' })).raw;
         } catch (e) {
           if (!(e instanceof MailHygieneError)) throw e;
           const got = `${e.code} ${e.field}`;

@@ -1,0 +1,88 @@
+/**
+ * lint() and repair() of this tree against an older commit, in one process,
+ * interleaved (the harness's rules): "no slower than before" as a ratio, not as
+ * two numbers from two runs on a machine whose load changes.
+ *
+ *   git worktree add --detach /tmp/mh-ref 1cbf763
+ *   ln -s "$PWD/node_modules" /tmp/mh-ref/node_modules
+ *   REF=/tmp/mh-ref node --import tsx bench/versus-ref.ts
+ *
+ * Messages: the bench's contact form and newsletter (composed by this tree),
+ * a windows-1252 PHP mail() message and the repair fixtures' PHP contact form.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { compose } from '../src/compose.js';
+import { lint } from '../src/lint/index.js';
+import { repair } from '../src/repair.js';
+import { contactMessage, newsletterMessage } from './fixtures.js';
+import { benchOptionsFromEnv, machineInfo, markdownTable, runInterleaved } from './harness.js';
+
+interface Library {
+  lint: typeof lint;
+  repair: typeof repair;
+}
+
+const refDir = process.env['REF'];
+if (!refDir) throw new Error('bench/versus-ref.ts: set REF to a checkout of the older commit');
+const ref = (await import(pathToFileURL(resolve(refDir, 'src/index.ts')).href)) as Library;
+const now = new Date('2026-12-04T12:00:00Z');
+
+/** A PHP 7 mail() message in windows-1252 (€ – „ “ in Subject and body, LF line ends). */
+function phpLegacy(): Buffer {
+  const body = Array.from(
+    { length: 40 },
+    (_, i) => `Zeile ${i}: Preis 50 \x80 \x96 \x84Grüße\x93 aus Köln`,
+  );
+  return Buffer.from(
+    [
+      'To: kunde@example.org',
+      'Subject: Ihre Bestellung \x96 50 \x80',
+      'From: "Jürgen Müller" <shop@example.com>',
+      'X-Mailer: PHP/7.4.33',
+      '',
+      ...body,
+      '',
+    ].join('\n'),
+    'latin1',
+  );
+}
+
+const OPTIONS = { envelopeFrom: 'bounces@example.com' };
+const messages: Array<[string, Buffer]> = [
+  ['contact form', (await compose(contactMessage(), OPTIONS)).raw],
+  ['newsletter', (await compose(newsletterMessage(), OPTIONS)).raw],
+  ['PHP windows-1252', phpLegacy()],
+  [
+    'PHP contact form fixture',
+    readFileSync(join(import.meta.dirname, '../test/fixtures/repair/php-contact-form.eml')),
+  ],
+];
+
+const env = benchOptionsFromEnv();
+const out: string[] = [`### this tree vs ${refDir}`, '', JSON.stringify(machineInfo()), ''];
+for (const [label, raw] of messages) {
+  for (const op of ['lint', 'repair'] as const) {
+    const run = (lib: Library) =>
+      op === 'lint' ? () => lib.lint(raw, { now }) : () => lib.repair(raw, { now: () => now });
+    const result = await runInterleaved(
+      [
+        { name: `${op}() before (REF)`, fn: run(ref), bytes: raw.length },
+        { name: `${op}() now`, fn: run({ lint, repair }), bytes: raw.length },
+      ],
+      {
+        ...env,
+        onRound: (r, n) =>
+          process.stderr.write(`\r${op} ${label}: round ${r}/${n}   ${r === n ? '\n' : ''}`),
+      },
+    );
+    out.push(
+      `#### ${op}(): ${label} (${raw.length} bytes)`,
+      '',
+      markdownTable(result, 'msg/s'),
+      '',
+    );
+  }
+}
+console.log(out.join('\n'));
