@@ -4,6 +4,7 @@
  * windows-1252 maps 0x80–0x9F to C1 controls on Node ≥ 20.18.3), UTF-16
  * byte order, ISO-2022-JP, and the C1 repair.
  */
+import iconvLite from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import {
   decodeBytes,
@@ -109,5 +110,32 @@ describe('C1 controls', () => {
     expect(strictReading('windows-1252')).toBe(null);
     expect(strictReading('cp1252')).toBe(null);
     expect(strictReading('iso-8859-2')).toBe(null);
+  });
+});
+
+describe('single-byte charsets: the ASCII-run decoder equals iconv-lite byte for byte', () => {
+  const ICONV: Record<string, string> = { 'x-mac-cyrillic': 'maccyrillic' };
+  const SINGLE_BYTE = [
+    ...['1250', '1251', '1252', '1253', '1254', '1255', '1256', '1257', '1258', '874'].map(
+      (n) => `windows-${n}`,
+    ),
+    ...['2', '3', '4', '5', '6', '7', '8', '10', '13', '14', '15', '16'].map(
+      (n) => `iso-8859-${n}`,
+    ),
+    'koi8-r',
+    'koi8-u',
+    'ibm866',
+    'macintosh',
+    'x-mac-cyrillic',
+  ];
+  // Every byte, and 8-bit bytes between ASCII runs (the decoder copies runs and looks up the rest).
+  const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  const mixed = Buffer.from(
+    Array.from({ length: 600 }, (_, i) => (i % 3 === 0 ? 0x80 + (i % 128) : 0x41 + (i % 26))),
+  );
+  it.each(SINGLE_BYTE)('%s', (enc) => {
+    for (const bytes of [all, mixed]) {
+      expect(decodeBytes(bytes, enc).text).toBe(iconvLite.decode(bytes, ICONV[enc] ?? enc));
+    }
   });
 });
