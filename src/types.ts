@@ -1,9 +1,8 @@
 import type { Readable } from 'node:stream';
+import type { AddressInput, AddressList, Envelope } from './address/types.js';
 
-/** `'Name <a@b.example>'`, `'a@b.example'` or `{ name, address }`. */
-export type AddressInput = string | { name?: string; address: string };
-/** One address, or several. A string is one mailbox: lists are arrays. */
-export type AddressList = AddressInput | AddressInput[];
+export type { AddressInput, AddressList, Envelope } from './address/types.js';
+export type { Finding, LintReport, Severity } from './lint/findings.js';
 
 export interface AttachmentInput {
   filename?: string;
@@ -41,12 +40,6 @@ export interface MessageInput {
   envelope?: { from?: string; to?: string[] };
 }
 
-/** SMTP envelope: reverse-path (bounce address) and forward-paths. */
-export interface Envelope {
-  from: string;
-  to: string[];
-}
-
 export interface ComposedMessage {
   raw: Buffer;
   envelope: Envelope;
@@ -58,21 +51,4 @@ export interface ComposedStream {
   stream: Readable;
   envelope: Envelope;
   messageId: string;
-}
-
-export type Severity = 'error' | 'warning' | 'info';
-
-/** One lint finding. `rule` is a stable id from HYGIENE-RULES.md. */
-export interface Finding {
-  rule: string;
-  severity: Severity;
-  message: string;
-  /** Where: `header From (line 3)`, `part 1.2`, … */
-  location?: string;
-}
-
-export interface LintReport {
-  findings: Finding[];
-  errors: number;
-  warnings: number;
 }

@@ -11,7 +11,7 @@
  */
 import { closeSync, openSync } from 'node:fs';
 import { devNull } from 'node:os';
-import { TransportError } from './error.js';
+import { TransportError } from '../errors.js';
 
 /** Errors that say the package is not there (or not loadable as installed): permanent. */
 const NOT_INSTALLED_CODES = new Set([
