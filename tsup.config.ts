@@ -19,7 +19,7 @@ export default defineConfig([
   },
   // The operator CLI, one file (its shebang is kept by esbuild).
   {
-    entry: { 'cli/mailhygiene': 'src/cli/mailhygiene.ts' },
+    entry: { 'cli/mailhygiene': 'src/tools/cli/mailhygiene.ts' },
     format: ['esm'],
     target: 'node20',
     splitting: false,

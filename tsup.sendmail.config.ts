@@ -4,7 +4,7 @@ import { sendmailBundlePlugin } from './scripts/sendmail-bundle.js';
 /**
  * The `mailhygiene-sendmail` bin: `dist/cli/sendmail.cjs`, a small loader,
  * and `dist/cli/sendmail-main.cjs`, the program it runs through a V8 code
- * cache (src/cli/sendmail.ts). The program is one file: it starts for every
+ * cache (src/tools/cli/sendmail.ts). The program is one file: it starts for every
  * PHP mail, so all our code is bundled (no module resolution at start-up);
  * iconv-lite and htmlparser2 stay external
  * and are loaded only when a message needs them; nodemailer is imported
@@ -26,7 +26,10 @@ import { sendmailBundlePlugin } from './scripts/sendmail-bundle.js';
  * with its hash for the code cache (scripts/sendmail-bundle.ts).
  */
 export default defineConfig({
-  entry: { 'cli/sendmail': 'src/cli/sendmail.ts', 'cli/sendmail-main': 'src/cli/sendmail/main.ts' },
+  entry: {
+    'cli/sendmail': 'src/tools/cli/sendmail.ts',
+    'cli/sendmail-main': 'src/tools/cli/sendmail/main.ts',
+  },
   format: ['cjs'],
   shims: true,
   outDir: 'dist',

@@ -7,8 +7,8 @@
  *   node --import tsx bench/address.bench.ts
  */
 import { createRequire } from 'node:module';
-import { parseMailbox } from '../src/address/parse.js';
-import { MailHygieneError } from '../src/errors.js';
+import { parseMailbox } from '../src/wire/address/parse.js';
+import { MailHygieneError } from '../src/wire/errors.js';
 import { median } from './harness.js';
 
 const require = createRequire(import.meta.url);

@@ -4,7 +4,7 @@
  * builds one complete message and returns its size in bytes (streams are
  * drained into a counter, never held).
  */
-import { compose, composeStream } from '../src/compose.js';
+import { compose, composeStream } from '../src/compose/compose.js';
 import {
   drain,
   emailjsAttachmentRead,

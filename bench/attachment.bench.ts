@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import PostalMime from 'postal-mime';
-import { compose } from '../src/compose.js';
+import { compose } from '../src/compose/compose.js';
 import { attachmentVariants } from './attachment-variants.js';
 import { checkMessage } from './check.js';
 import { mimetextAttachment, nodemailerAttachmentBuild } from './competitors.js';

@@ -10,8 +10,8 @@
  * BENCH_ROUNDS / BENCH_BATCH_MS / BENCH_WARMUP_MS shorten it (smoke run).
  */
 import { compile, convert } from 'html-to-text';
-import { compose } from '../src/compose.js';
-import type { MessageInput } from '../src/types.js';
+import { compose } from '../src/compose/compose.js';
+import type { MessageInput } from '../src/compose/types.js';
 import { checkMessage, roundTrip } from './check.js';
 import { emailjsBuild, mimetextBuild, nodemailerBuild, type SimpleMail } from './competitors.js';
 import { contactMessage, newsletterHtml, newsletterMessage } from './fixtures.js';

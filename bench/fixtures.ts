@@ -7,7 +7,7 @@
  * clock, no randomness from the platform.
  */
 import { Readable } from 'node:stream';
-import type { MessageInput } from '../src/types.js';
+import type { MessageInput } from '../src/compose/types.js';
 
 /** mulberry32: tiny, fast, good enough to vary the text deterministically. */
 export function prng(seed: number): () => number {

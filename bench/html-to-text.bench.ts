@@ -10,7 +10,7 @@
  * faster of its two APIs.
  */
 import { compile, convert } from 'html-to-text';
-import { htmlToText } from '../src/body/html-to-text.js';
+import { htmlToText } from '../src/wire/body/html-to-text.js';
 import { contactHtml, newsletterHtml } from './fixtures.js';
 import {
   type BenchCase,

@@ -6,7 +6,7 @@
  *
  *   node --import tsx bench/lint.bench.ts
  */
-import { compose } from '../src/compose.js';
+import { compose } from '../src/compose/compose.js';
 import { lint, SELF_CHECK_RULES } from '../src/lint/index.js';
 import { attachmentMessage, contactMessage, newsletterMessage } from './fixtures.js';
 import { benchOptionsFromEnv, markdownTable, runInterleaved } from './harness.js';

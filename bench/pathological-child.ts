@@ -3,9 +3,10 @@
  * (warm-up), n and 4n and prints the CPU seconds of n and 4n as JSON lines (n first, so a
  * parent that kills a slow 4n run still has n).
  */
-import { htmlToText } from '../src/body/html-to-text.js';
+
 import { lint } from '../src/lint/index.js';
-import { repair } from '../src/repair.js';
+import { repair } from '../src/repair/repair.js';
+import { htmlToText } from '../src/wire/body/html-to-text.js';
 import { CASES, type Op, type PathologicalCase } from './pathological-cases.js';
 
 async function once(c: PathologicalCase, op: Op, n: number): Promise<number> {

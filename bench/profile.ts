@@ -9,7 +9,7 @@
  * functions of a profile.
  */
 import { readFileSync } from 'node:fs';
-import { compose, composeStream } from '../src/compose.js';
+import { compose, composeStream } from '../src/compose/compose.js';
 import { lint, SELF_CHECK_RULES } from '../src/lint/index.js';
 import { attachmentMessage, contactMessage, newsletterMessage } from './fixtures.js';
 

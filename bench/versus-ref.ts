@@ -13,9 +13,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { compose } from '../src/compose.js';
+import { compose } from '../src/compose/compose.js';
 import { lint } from '../src/lint/index.js';
-import { repair } from '../src/repair.js';
+import { repair } from '../src/repair/repair.js';
 import { contactMessage, newsletterMessage } from './fixtures.js';
 import { benchOptionsFromEnv, machineInfo, markdownTable, runInterleaved } from './harness.js';
 

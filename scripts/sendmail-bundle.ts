@@ -13,7 +13,7 @@
  *   once more). Run directly with `node`, the file throws instead of silently
  *   doing nothing.
  * - A build stamp: the last line carries the bundle's SHA-256, so the code
- *   cache (src/cli/sendmail/code-cache.ts) is keyed on the exact bytes.
+ *   cache (src/tools/cli/sendmail/code-cache.ts) is keyed on the exact bytes.
  */
 import { createHash } from 'node:crypto';
 import ts from 'typescript';

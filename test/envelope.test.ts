@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Mailbox } from '../src/address/mailbox.js';
-import { resolveReversePath } from '../src/envelope.js';
-import type { MailHygieneError } from '../src/errors.js';
-import { resolvePolicy } from '../src/policy.js';
+import { resolveReversePath } from '../src/compose/envelope.js';
+import { resolvePolicy } from '../src/compose/policy.js';
+import type { Mailbox } from '../src/wire/address/mailbox.js';
+import type { MailHygieneError } from '../src/wire/errors.js';
 
 const from: Mailbox = {
   name: '',

@@ -1,5 +1,5 @@
 /**
- * compose()'s fast shape checks (src/schema.ts) may only say yes where zod
+ * compose()'s fast shape checks (src/compose/schema.ts) may only say yes where zod
  * says yes and gives back the same values: every error still comes from zod.
  */
 import { Readable } from 'node:stream';
@@ -11,7 +11,7 @@ import {
   isPlainOptions,
   messageInputSchema,
   optionsSchema,
-} from '../src/schema.js';
+} from '../src/compose/schema.js';
 
 const junk = fc.oneof(
   fc.anything(),

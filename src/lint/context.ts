@@ -2,10 +2,10 @@
  * What a rule sees: the parsed message, the options, cached derived views
  * (decoded Subject, parsed address lists) and `report()`.
  */
-import type { Envelope, Finding, Severity } from '../types.js';
-import { type AddressListResult, parseAddressList } from './address-list.js';
-import { type DecodedText, headerText } from './decode.js';
-import { decodeWords, type EncodedWord, findEncodedWords } from './encoded-words.js';
+import type { Envelope, Finding, Severity } from '../compose/types.js';
+import { type AddressListResult, parseAddressList } from '../read/address-list.js';
+import { type DecodedText, headerText } from '../read/decode.js';
+import { decodeWords, type EncodedWord, findEncodedWords } from '../read/encoded-words.js';
 import {
   bodyText,
   type HeaderField,
@@ -14,7 +14,7 @@ import {
   type ParsedMessage,
   partLabel,
   unfold,
-} from './parse.js';
+} from '../read/parse.js';
 
 export interface LintOptions {
   /** SMTP envelope; enables the `[env]` rules. */

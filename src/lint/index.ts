@@ -2,14 +2,14 @@
  * `lint()`: judges raw message bytes against the rule catalogue
  * (docs/HYGIENE-RULES.md). The composer's self-check runs the same rules.
  */
-import type { LintReport } from '../types.js';
+import type { LintReport } from '../compose/types.js';
+import { type ParsedMessage, parseMessage } from '../read/parse.js';
 import { LintContext, type LintOptions, type RuleInfo } from './context.js';
-import { type ParsedMessage, parseMessage } from './parse.js';
 import { allRules, SELF_CHECK_RULES, selfCheckRules } from './rules/index.js';
 
+export type { HeaderField, MimePart, ParsedMessage } from '../read/parse.js';
+export { parseMessage } from '../read/parse.js';
 export type { LintOptions, RuleInfo } from './context.js';
-export type { HeaderField, MimePart, ParsedMessage } from './parse.js';
-export { parseMessage } from './parse.js';
 export { SELF_CHECK_RULES } from './rules/index.js';
 
 /** Every rule: id, primary severity, catalogue section, and whether it needs the envelope. */

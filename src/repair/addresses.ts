@@ -4,17 +4,18 @@
  * names are re-encoded and IDN domains become A-labels. What does not pass is
  * refused, never guessed at.
  */
-import type { Mailbox } from '../address/mailbox.js';
-import { parseMailbox } from '../address/parse.js';
-import { MailHygieneError } from '../errors.js';
-import { type AddressGroup, renderAddresses } from '../header/address-list.js';
-import { findUnsafeCodePoint } from '../header/single-line.js';
+
+import { PROBLEM_TEXT } from '../lint/rules/addresses.js';
 import {
   type AddressListResult,
   type AddressProblem,
   parseAddressList,
-} from '../lint/address-list.js';
-import { PROBLEM_TEXT } from '../lint/rules/addresses.js';
+} from '../read/address-list.js';
+import type { Mailbox } from '../wire/address/mailbox.js';
+import { parseMailbox } from '../wire/address/parse.js';
+import { MailHygieneError } from '../wire/errors.js';
+import { type AddressGroup, renderAddresses } from '../wire/header/address-list.js';
+import { findUnsafeCodePoint } from '../wire/header/single-line.js';
 import { refuse } from './refuse.js';
 import { decodeHeaderWords } from './text.js';
 

@@ -2,8 +2,9 @@
  * What repair acts on, and the `applied` list: each lint finding of the
  * original that the repaired bytes no longer have, reported with what was done.
  */
-import type { ParsedMessage } from '../lint/parse.js';
-import type { Finding } from '../types.js';
+
+import type { Finding } from '../compose/types.js';
+import type { ParsedMessage } from '../read/parse.js';
 
 /** Rule ids repair fixes, with what it does about them. */
 export const ACTIONS: Readonly<Record<string, string>> = {

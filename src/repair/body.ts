@@ -5,20 +5,27 @@
  * labelled 7bit, over-long lines and broken encodings all come out right.
  * Text becomes UTF-8; HTML without a plain-text twin gets one.
  */
-import { textToBytes } from '../body/text.js';
-import { MailHygieneError } from '../errors.js';
-import { has8bit } from '../lint/decode.js';
-import { parseParams } from '../lint/mime-params.js';
+
+import { parseAttachmentFilename } from '../compose/attachment.js';
+import { has8bit } from '../read/decode.js';
+import { parseParams } from '../read/mime-params.js';
 import {
   decodedBody,
   type HeaderField,
   type MimePart,
   type ParsedMessage,
   unfold,
-} from '../lint/parse.js';
-import { parseAttachmentFilename } from '../mime/attachment.js';
-import { binaryPart, multipart, renderParam, renderParamHeader, textPart } from '../mime/parts.js';
-import type { LeafPart, MimeNode, MultipartNode } from '../mime/tree.js';
+} from '../read/parse.js';
+import { textToBytes } from '../wire/body/text.js';
+import { MailHygieneError } from '../wire/errors.js';
+import {
+  binaryPart,
+  multipart,
+  renderParam,
+  renderParamHeader,
+  textPart,
+} from '../wire/mime/parts.js';
+import type { LeafPart, MimeNode, MultipartNode } from '../wire/mime/tree.js';
 import { refuse } from './refuse.js';
 import {
   decodeHeaderWords,

@@ -4,12 +4,13 @@
  * given ones, else To ∪ Cc ∪ Bcc of the message (Bcc is removed from the bytes),
  * or Resent-To ∪ Resent-Cc ∪ Resent-Bcc when the message is a resend.
  */
-import { isLocalDomain } from '../address/domain.js';
-import type { Mailbox } from '../address/mailbox.js';
-import { parseReversePath, resolveRecipients, resolveReversePath } from '../envelope.js';
-import { MailHygieneError } from '../errors.js';
-import type { Policy } from '../policy.js';
-import type { Envelope } from '../types.js';
+
+import { parseReversePath, resolveRecipients, resolveReversePath } from '../compose/envelope.js';
+import type { Policy } from '../compose/policy.js';
+import type { Envelope } from '../compose/types.js';
+import { isLocalDomain } from '../wire/address/domain.js';
+import type { Mailbox } from '../wire/address/mailbox.js';
+import { MailHygieneError } from '../wire/errors.js';
 
 export interface EnvelopeInput {
   given: { from?: string; to?: string[] } | undefined;

@@ -5,16 +5,17 @@
  * through the composer's renderers. The root entity's MIME fields are left
  * out: the MIME rebuild renders them.
  */
-import type { Mailbox } from '../address/mailbox.js';
-import { parseAddrSpec } from '../address/parse.js';
-import { MailHygieneError } from '../errors.js';
-import { renderAddressList } from '../header/address-list.js';
-import { formatDate } from '../header/date.js';
-import { generateMessageId, parseMessageId } from '../header/message-id.js';
-import { findUnsafeCodePoint } from '../header/single-line.js';
-import { renderUnstructured } from '../header/unstructured.js';
-import { checkDate } from '../lint/date.js';
-import { type HeaderField, type ParsedMessage, unfold } from '../lint/parse.js';
+
+import { checkDate } from '../read/date.js';
+import { type HeaderField, type ParsedMessage, unfold } from '../read/parse.js';
+import type { Mailbox } from '../wire/address/mailbox.js';
+import { parseAddrSpec } from '../wire/address/parse.js';
+import { MailHygieneError } from '../wire/errors.js';
+import { renderAddressList } from '../wire/header/address-list.js';
+import { formatDate } from '../wire/header/date.js';
+import { generateMessageId, parseMessageId } from '../wire/header/message-id.js';
+import { findUnsafeCodePoint } from '../wire/header/single-line.js';
+import { renderUnstructured } from '../wire/header/unstructured.js';
 import { readAddressList, renderAddressField, toMailboxes } from './addresses.js';
 import { refuse } from './refuse.js';
 import { decodeHeaderWords, rawHeaderCharset, readHeaderBinary } from './text.js';

@@ -2,21 +2,22 @@
  * What repair refuses before changing anything: structures that could be
  * read two ways (and so may be an attack), not merely broken ones.
  */
-import { formatCodePoint } from '../errors.js';
-import { findUnsafeCodePoint } from '../header/single-line.js';
-import { MAX_MIME_PARTS } from '../lint/limits.js';
-import { parseParams } from '../lint/mime-params.js';
+
+import {
+  ENTITY_SINGLETONS,
+  SINGLETONS as HEADER_SINGLETONS,
+} from '../lint/rules/required-headers.js';
+import { parseParams } from '../read/mime-params.js';
 import {
   type HeaderField,
   lineOf,
   type MimePart,
   type ParsedMessage,
   unfold,
-} from '../lint/parse.js';
-import {
-  ENTITY_SINGLETONS,
-  SINGLETONS as HEADER_SINGLETONS,
-} from '../lint/rules/required-headers.js';
+} from '../read/parse.js';
+import { formatCodePoint } from '../wire/errors.js';
+import { findUnsafeCodePoint } from '../wire/header/single-line.js';
+import { MAX_MIME_PARTS } from '../wire/limits.js';
 import { refuse } from './refuse.js';
 import { decodeHeaderWords, rawHeaderCharset, readHeaderBinary } from './text.js';
 

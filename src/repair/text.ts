@@ -11,10 +11,10 @@ import {
   replaceC1,
   resolveCharset,
   wordCharset,
-} from '../lint/charset.js';
-import { BAD_CHARSETS, decodeCharset, has8bit, isValidUtf8 } from '../lint/decode.js';
-import { decodeWords, findEncodedWords } from '../lint/encoded-words.js';
-import type { ParsedMessage } from '../lint/parse.js';
+} from '../read/charset.js';
+import { BAD_CHARSETS, decodeCharset, has8bit, isValidUtf8 } from '../read/decode.js';
+import { decodeWords, findEncodedWords } from '../read/encoded-words.js';
+import type { ParsedMessage } from '../read/parse.js';
 
 /** What was read and how. */
 export interface ReadText {

@@ -1,5 +1,5 @@
 /** Options and result of `repair()`. */
-import type { Envelope, Finding } from '../types.js';
+import type { Envelope, Finding } from '../compose/types.js';
 
 export interface RepairOptions {
   /** Bounce address: replaces a missing, local or unqualified envelope sender. */

@@ -3,8 +3,9 @@
  * no longer reports them because the part changed role, not because the
  * problem is gone. `applied` must not claim them.
  */
-import type { ParsedMessage } from '../lint/parse.js';
-import type { Finding } from '../types.js';
+
+import type { Finding } from '../compose/types.js';
+import type { ParsedMessage } from '../read/parse.js';
 
 /** `part 1.2 header …` → '1.2'; a top-level location → '' (the message). */
 function pathOf(f: Finding): string {

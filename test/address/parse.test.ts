@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import isEmailModule from 'validator/lib/isEmail.js';
 import { describe, expect, it } from 'vitest';
-import { toAsciiDomain } from '../../src/address/domain.js';
-import { parseAddrSpec, parseMailbox } from '../../src/address/parse.js';
-import { MailHygieneError } from '../../src/errors.js';
+import { toAsciiDomain } from '../../src/wire/address/domain.js';
+import { parseAddrSpec, parseMailbox } from '../../src/wire/address/parse.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 
 const strict = { smtputf8: false };
 const code = (f: () => unknown) => {

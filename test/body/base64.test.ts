@@ -9,8 +9,8 @@ import {
   encodeBase64,
   writeBase64,
   writeBase64Pieces,
-} from '../../src/body/base64.js';
-import { readChunks } from '../../src/body/base64-input.js';
+} from '../../src/wire/body/base64.js';
+import { readChunks } from '../../src/wire/body/base64-input.js';
 
 /** The definition: RFC 2045 base64, CRLF after every 76 characters but the last line. */
 function reference(bytes: Uint8Array): string {

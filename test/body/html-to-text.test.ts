@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { convert } from 'html-to-text';
 import { describe, expect, it } from 'vitest';
 import { contactHtml, newsletterHtml } from '../../bench/fixtures.js';
-import { htmlToText } from '../../src/body/html-to-text.js';
+import { htmlToText } from '../../src/wire/body/html-to-text.js';
 import { cases as corpusCases, textInputOf } from '../support/corpus.js';
 
 /** Invariants every output must keep, whatever the input. */

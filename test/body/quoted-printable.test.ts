@@ -1,17 +1,17 @@
 /**
- * The string-based quoted-printable pass (src/body/quoted-printable.ts) and the
- * CTE choice built on it (src/body/cte.ts) against a plain byte-at-a-time
+ * The string-based quoted-printable pass (src/wire/body/quoted-printable.ts) and the
+ * CTE choice built on it (src/wire/body/cte.ts) against a plain byte-at-a-time
  * reference: the encoder and scan that worked on the UTF-8 bytes of the
  * CRLF-normalised text before. Output bytes and every reported fact must be
  * the same.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base64Length, encodeBase64 } from '../../src/body/base64.js';
-import { encodeText, encodeTextInput } from '../../src/body/cte.js';
-import { encodeQuotedPrintable } from '../../src/body/quoted-printable.js';
-import { checkedText, toCrlf } from '../../src/body/text.js';
-import type { MailHygieneError } from '../../src/errors.js';
+import { base64Length, encodeBase64 } from '../../src/wire/body/base64.js';
+import { encodeText, encodeTextInput } from '../../src/wire/body/cte.js';
+import { encodeQuotedPrintable } from '../../src/wire/body/quoted-printable.js';
+import { checkedText, toCrlf } from '../../src/wire/body/text.js';
+import type { MailHygieneError } from '../../src/wire/errors.js';
 import { PIECES } from '../support/unicode.js';
 
 /** Reference QP over bytes with CRLF line ends (RFC 2045 §6.7 plus our position rules). */

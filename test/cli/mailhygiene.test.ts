@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatReport } from '../../src/cli/format-report.js';
-import { useColour } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { formatReport } from '../../src/tools/cli/format-report.js';
+import { useColour } from '../../src/tools/cli/io.js';
+import { main } from '../../src/tools/cli/main.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'src/cli/mailhygiene.ts');
+const CLI = join(ROOT, 'src/tools/cli/mailhygiene.ts');
 const sample = (f: string) => join(ROOT, 'test/fixtures/samples', f);
 
 function run(
@@ -24,7 +24,7 @@ function run(
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The CLI in this process (src/cli/main.ts has no side effects): no child process per case. */
+/** The CLI in this process (src/tools/cli/main.ts has no side effects): no child process per case. */
 async function call(args: string[], input: string | Buffer = '') {
   let stdout = '';
   let stderr = '';

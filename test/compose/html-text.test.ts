@@ -1,10 +1,10 @@
 // Issue 12.4: HTML always goes out with a text/plain alternative. Judged by
 // postal-mime (an independent parser), not by our own lint.
 import { describe, expect, it } from 'vitest';
-import { compose } from '../../src/compose.js';
-import { MailHygieneError } from '../../src/errors.js';
-import { strict } from '../../src/policy.js';
-import { selfCheck } from '../../src/self-check.js';
+import { compose } from '../../src/compose/compose.js';
+import { strict } from '../../src/compose/policy.js';
+import { selfCheck } from '../../src/compose/self-check.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 import { parsePostal } from '../support/npm-parsers.js';
 
 const now = () => new Date('2026-01-05T10:00:00Z');

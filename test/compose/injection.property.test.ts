@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compose } from '../../src/compose.js';
-import { MailHygieneError } from '../../src/errors.js';
-import type { MessageInput } from '../../src/types.js';
+import { compose } from '../../src/compose/compose.js';
+import type { MessageInput } from '../../src/compose/types.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 import { pyFindings, usePythonEmail } from '../support/python-email.js';
 import { hostileString } from '../support/unicode.js';
 

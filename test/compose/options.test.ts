@@ -2,11 +2,11 @@
 // name; errors about input shapes say what to give, and recognise the shapes
 // users bring from other libraries (nodemailer's `path`, `{ name, email }`).
 import { describe, expect, it } from 'vitest';
-import { compose, composeStream } from '../../src/compose.js';
-import { MailHygieneError } from '../../src/errors.js';
-import { createMailer } from '../../src/mailer.js';
-import { nearestName } from '../../src/suggest.js';
-import { memoryTransport } from '../../src/transport/memory.js';
+import { compose, composeStream } from '../../src/compose/compose.js';
+import { createMailer } from '../../src/send/mailer.js';
+import { memoryTransport } from '../../src/send/memory.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
+import { nearestName } from '../../src/wire/suggest.js';
 
 const now = () => new Date('2026-01-05T10:00:00Z');
 const msg = { from: 'shop@example.com', to: 'erika@example.org', subject: 'Hallo', text: 'x' };

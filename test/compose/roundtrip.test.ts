@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compose } from '../../src/compose.js';
-import { MailHygieneError } from '../../src/errors.js';
-import { findUnsafeCodePoint } from '../../src/header/single-line.js';
-import type { MessageInput } from '../../src/types.js';
+import { compose } from '../../src/compose/compose.js';
+import type { MessageInput } from '../../src/compose/types.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
+import { findUnsafeCodePoint } from '../../src/wire/header/single-line.js';
 import { parseMailparser, parsePostal, toLf } from '../support/npm-parsers.js';
 import {
   pyDisplayNameKey,

@@ -4,9 +4,9 @@
 // buffers after composeStream returned.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { compose, composeStream } from '../../src/compose.js';
+import { compose, composeStream } from '../../src/compose/compose.js';
+import type { MessageInput } from '../../src/compose/types.js';
 import { lint } from '../../src/lint/index.js';
-import type { MessageInput } from '../../src/types.js';
 import { parsePostal } from '../support/npm-parsers.js';
 
 const now = () => new Date('2026-11-29T12:00:00Z');

@@ -6,10 +6,10 @@
  * test/form and test/transport.
  */
 import { describe, expect, it } from 'vitest';
-import { compose } from '../../src/compose.js';
-import { MailHygieneError } from '../../src/errors.js';
+import { compose } from '../../src/compose/compose.js';
+import type { MessageInput } from '../../src/compose/types.js';
 import { lint } from '../../src/lint/index.js';
-import type { MessageInput } from '../../src/types.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 import { type CorpusCase, cases, inputOf, unitsOf } from '../support/corpus.js';
 import {
   type PythonEmail,
@@ -181,7 +181,7 @@ function checkAccepted(
 describe('hostile-input corpus: transport options', () => {
   for (const c of cases.filter((x) => x.field === 'helo_name')) {
     it(`${c.id}: smtpTransport refuses the EHLO name with ${c.error_code}`, async () => {
-      const { smtpTransport } = await import('../../src/transport/smtp.js');
+      const { smtpTransport } = await import('../../src/send/smtp.js');
       try {
         smtpTransport({ host: '127.0.0.1', name: inputOf(c) as string });
         expect.unreachable('accepted');

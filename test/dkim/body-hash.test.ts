@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { bodyHash, createBodyHasher } from '../../src/dkim/body-hash.js';
-import { canonicalizeHeaderRelaxed, parseHeaderBlock } from '../../src/dkim/canonicalize.js';
-import { dkimSign } from '../../src/dkim/sign.js';
+import { bodyHash, createBodyHasher } from '../../src/compose/dkim/body-hash.js';
+import {
+  canonicalizeHeaderRelaxed,
+  parseHeaderBlock,
+} from '../../src/compose/dkim/canonicalize.js';
+import { dkimSign } from '../../src/compose/dkim/sign.js';
 import { ed25519Key, verify } from './helpers.js';
 
 /** Body lines from a small alphabet that makes whitespace and empty-line rules matter. */

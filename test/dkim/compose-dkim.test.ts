@@ -1,8 +1,8 @@
 /** Signatures made through compose()/composeStream() verify with mailauth. */
 import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { compose, composeStream } from '../../src/compose.js';
-import { MailHygieneError } from '../../src/errors.js';
+import { compose, composeStream } from '../../src/compose/compose.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 import { ed25519Key, rsaKey, verify } from './helpers.js';
 
 const rsa = rsaKey();

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { createBodyHasher } from '../../src/dkim/body-hash.js';
-import { buildDkimSignatureHeader, dkimSign, splitMessage } from '../../src/dkim/sign.js';
-import { MailHygieneError } from '../../src/errors.js';
+import { createBodyHasher } from '../../src/compose/dkim/body-hash.js';
+import { buildDkimSignatureHeader, dkimSign, splitMessage } from '../../src/compose/dkim/sign.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 import { crlf, ed25519Key, rsaKey, verify } from './helpers.js';
 import { foldedHeadersMessage, longQpMessage, multipartMessage, textMessage } from './messages.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runDoctorCommand } from '../../src/cli/doctor-command.js';
+import { runDoctorCommand } from '../../src/tools/cli/doctor-command.js';
 import { goodZone, HELO, IP, type Keys, scenarios } from '../fixtures/dns/zones.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
 import { makeKeys } from './keys.js';

@@ -1,7 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type DoctorReport, doctor, exitCodeOf, formatReport } from '../../src/doctor/index.js';
-import { MailHygieneError } from '../../src/errors.js';
+import {
+  type DoctorReport,
+  doctor,
+  exitCodeOf,
+  formatReport,
+} from '../../src/tools/doctor/index.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 import { goodOptions, goodZone, type Keys, scenarios } from '../fixtures/dns/zones.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
 import { makeKeys } from './keys.js';

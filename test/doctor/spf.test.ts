@@ -1,9 +1,9 @@
 import { Resolver } from 'node:dns/promises';
 import { spf as mailauthSpf } from 'mailauth/lib/spf';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createDoctorResolver } from '../../src/doctor/resolver.js';
-import { checkHost, expandMacros, inCidr } from '../../src/doctor/spf-eval.js';
-import { parseSpf } from '../../src/doctor/spf-parse.js';
+import { createDoctorResolver } from '../../src/tools/doctor/resolver.js';
+import { checkHost, expandMacros, inCidr } from '../../src/tools/doctor/spf-eval.js';
+import { parseSpf } from '../../src/tools/doctor/spf-parse.js';
 import { startDnsServer, type TestDnsServer, type Zone } from '../support/dns-server.js';
 
 let dns: TestDnsServer;

@@ -13,10 +13,10 @@ import { startExpressContact } from '../../examples/contact-express.js';
 import { startContactServer } from '../../examples/contact-http.js';
 import { createPostHandler } from '../../examples/contact-route-handler.js';
 import { outboxMailer, siteContactForm } from '../../examples/lib/contact-setup.js';
-import type { ContactForm } from '../../src/form/types.js';
-import { createMailer } from '../../src/mailer.js';
-import { TransportError } from '../../src/transport/error.js';
-import { memoryTransport } from '../../src/transport/memory.js';
+import { TransportError } from '../../src/send/error.js';
+import { createMailer } from '../../src/send/mailer.js';
+import { memoryTransport } from '../../src/send/memory.js';
+import type { ContactForm } from '../../src/tools/form/types.js';
 
 interface Reply {
   status: number;

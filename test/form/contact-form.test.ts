@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { MailHygieneError } from '../../src/errors.js';
-import { contactForm } from '../../src/form/index.js';
-import type { ContactFormResult } from '../../src/form/types.js';
-import { createMailer } from '../../src/mailer.js';
-import { TransportError } from '../../src/transport/error.js';
-import { memoryTransport } from '../../src/transport/memory.js';
+import { TransportError } from '../../src/send/error.js';
+import { createMailer } from '../../src/send/mailer.js';
+import { memoryTransport } from '../../src/send/memory.js';
+import { contactForm } from '../../src/tools/form/index.js';
+import type { ContactFormResult } from '../../src/tools/form/types.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 import { pyFindings, usePythonEmail } from '../support/python-email.js';
 import { goodBody, headerNames, makeForm, SITE_FROM, SITE_TO } from './helpers.js';
 

@@ -5,7 +5,7 @@
  * rejected by the form too (the form is never more lenient than compose).
  */
 import { describe, expect, it } from 'vitest';
-import type { ContactFormResult } from '../../src/form/types.js';
+import type { ContactFormResult } from '../../src/tools/form/types.js';
 import { corpus, goodBody, inputOf, makeForm } from './helpers.js';
 
 const form = makeForm();

@@ -1,8 +1,8 @@
 /** Shared setup of the contact-form tests: a form, corpus loading, an independent header reader. */
 import { simpleParser } from 'mailparser';
 import { z } from 'zod';
-import { contactForm } from '../../src/form/index.js';
-import type { ContactFormConfig } from '../../src/form/types.js';
+import { contactForm } from '../../src/tools/form/index.js';
+import type { ContactFormConfig } from '../../src/tools/form/types.js';
 
 export const SITE_FROM = 'Website <noreply@example.com>';
 export const SITE_TO = 'Support <support@example.com>';

@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { isForbiddenFormField } from '../../src/form/index.js';
-import type { ContactFormResult } from '../../src/form/types.js';
+import { isForbiddenFormField } from '../../src/tools/form/index.js';
+import type { ContactFormResult } from '../../src/tools/form/types.js';
 import { pyFindings, usePythonEmail } from '../support/python-email.js';
 import { hostileString, hostileText, safeString } from '../support/unicode.js';
 import { goodBody, headerNames, makeForm } from './helpers.js';

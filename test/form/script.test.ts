@@ -1,6 +1,6 @@
 /** Mixed-script labels (UTS #39 highly restrictive), the form's homograph check. */
 import { describe, expect, it } from 'vitest';
-import { isMixedScriptLabel, mixedScriptLabel } from '../../src/form/index.js';
+import { isMixedScriptLabel, mixedScriptLabel } from '../../src/tools/form/index.js';
 
 describe('isMixedScriptLabel', () => {
   it('refuses Latin mixed with Cyrillic or Greek look-alikes', () => {

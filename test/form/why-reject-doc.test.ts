@@ -1,9 +1,9 @@
 /** README's "Why reject, not strip" shows real output: every JSON block there is what the code returns now. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compose } from '../../src/compose.js';
-import { MailHygieneError } from '../../src/errors.js';
-import { contactForm } from '../../src/form/index.js';
+import { compose } from '../../src/compose/compose.js';
+import { contactForm } from '../../src/tools/form/index.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const start = readme.indexOf('## Why reject, not strip');

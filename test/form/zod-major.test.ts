@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { z as z3 } from 'zod/v3';
-import { MailHygieneError } from '../../src/errors.js';
-import { contactForm } from '../../src/form/index.js';
+import { contactForm } from '../../src/tools/form/index.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 
 const site = { to: 'support@example.com', from: 'web@example.com' };
 
@@ -54,8 +54,8 @@ describe('package.json dependencies', () => {
     expect(pkg.devDependencies.zod).toMatch(/^4\.\d+\.\d+$/);
   });
 
-  it('the nodemailer peer range excludes what src/transport/smtp.ts calls vulnerable', () => {
-    const smtp = readFileSync(new URL('../../src/transport/smtp.ts', import.meta.url), 'utf8');
+  it('the nodemailer peer range excludes what src/send/smtp.ts calls vulnerable', () => {
+    const smtp = readFileSync(new URL('../../src/send/smtp.ts', import.meta.url), 'utf8');
     const vulnerable = /nodemailer ≤ (\d+)\.(\d+)\.(\d+)/.exec(smtp)!.slice(1).map(Number);
     const range: string = pkg.peerDependencies.nodemailer;
     for (const alt of range.split('||')) {

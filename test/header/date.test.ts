@@ -4,9 +4,9 @@
  * written in four digits, others are refused up front with a typed error.
  */
 import { describe, expect, it } from 'vitest';
-import { compose } from '../../src/compose.js';
-import { MailHygieneError } from '../../src/errors.js';
-import { formatDate } from '../../src/header/date.js';
+import { compose } from '../../src/compose/compose.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
+import { formatDate } from '../../src/wire/header/date.js';
 
 const base = { from: 'a@example.com', to: 'b@example.org', subject: 's', text: 'x' };
 

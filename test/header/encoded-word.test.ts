@@ -1,10 +1,10 @@
 /**
- * RFC 2047 words: the byte-buffer encoders of src/header/encoded-word.ts
+ * RFC 2047 words: the byte-buffer encoders of src/wire/header/encoded-word.ts
  * against the plain string-building ones they replaced.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chooseEncoding, encodeWords } from '../../src/header/encoded-word.js';
+import { chooseEncoding, encodeWords } from '../../src/wire/header/encoded-word.js';
 import { PIECES } from '../support/unicode.js';
 
 const Q_SAFE = /[A-Za-z0-9!*+\-/]/;

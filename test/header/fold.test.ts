@@ -6,12 +6,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseMailbox } from '../../src/address/parse.js';
-import { compose } from '../../src/compose.js';
-import { renderAddressList } from '../../src/header/address-list.js';
-import { HeaderBuilder } from '../../src/header/fold.js';
-import { renderUnstructured } from '../../src/header/unstructured.js';
-import { repair } from '../../src/repair.js';
+import { compose } from '../../src/compose/compose.js';
+import { repair } from '../../src/repair/repair.js';
+import { parseMailbox } from '../../src/wire/address/parse.js';
+import { renderAddressList } from '../../src/wire/header/address-list.js';
+import { HeaderBuilder } from '../../src/wire/header/fold.js';
+import { renderUnstructured } from '../../src/wire/header/unstructured.js';
 import { SCRIPT_PIECES } from '../support/mail-input.js';
 
 const strict = { smtputf8: false };

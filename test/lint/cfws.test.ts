@@ -4,7 +4,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MailHygieneError } from '../../src/errors.js';
+import { lint } from '../../src/lint/index.js';
+import { htmlToPlain } from '../../src/lint/rules/content.js';
+import { parseParams } from '../../src/read/mime-params.js';
+import { repair } from '../../src/repair/repair.js';
 import {
   blankQuotedStrings,
   commentEnd,
@@ -12,12 +15,9 @@ import {
   quotedEnd,
   skipCfws,
   stripComments,
-} from '../../src/lint/cfws.js';
-import { lint } from '../../src/lint/index.js';
-import { MAX_MIME_PARTS } from '../../src/lint/limits.js';
-import { parseParams } from '../../src/lint/mime-params.js';
-import { htmlToPlain } from '../../src/lint/rules/content.js';
-import { repair } from '../../src/repair.js';
+} from '../../src/wire/cfws.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
+import { MAX_MIME_PARTS } from '../../src/wire/limits.js';
 
 const now = new Date('2026-01-01T00:00:30Z');
 const HEAD =

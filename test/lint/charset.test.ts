@@ -1,5 +1,5 @@
 /**
- * The read side's charset layer (src/lint/charset.ts): WHATWG label
+ * The read side's charset layer (src/read/charset.ts): WHATWG label
  * resolution, iconv-lite decoding (never Node's TextDecoder, whose
  * windows-1252 maps 0x80–0x9F to C1 controls on Node ≥ 20.18.3), UTF-16
  * byte order, ISO-2022-JP, and the C1 repair.
@@ -12,10 +12,10 @@ import {
   replaceC1,
   resolveCharset,
   strictReading,
-} from '../../src/lint/charset.js';
-import { decodeCharset, isKnownCharset } from '../../src/lint/decode.js';
-import { findEncodedWords } from '../../src/lint/encoded-words.js';
-import { parseParams } from '../../src/lint/mime-params.js';
+} from '../../src/read/charset.js';
+import { decodeCharset, isKnownCharset } from '../../src/read/decode.js';
+import { findEncodedWords } from '../../src/read/encoded-words.js';
+import { parseParams } from '../../src/read/mime-params.js';
 
 const hex = (h: string) => Buffer.from(h.replace(/\s/g, ''), 'hex');
 

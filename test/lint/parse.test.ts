@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodyBytes, decodedBody, fieldValue, parseMessage } from '../../src/lint/parse.js';
+import { bodyBytes, decodedBody, fieldValue, parseMessage } from '../../src/read/parse.js';
 
 describe('parseMessage', () => {
   it('keeps offsets into the original bytes, folding and line numbers', () => {

@@ -2,8 +2,8 @@
 // verdict that lets encoded-line-syntax skip its own scan of clean bodies.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeQuotedPrintable, decodeQuotedPrintableChecked } from '../../src/lint/decode.js';
 import { checkQuotedPrintable } from '../../src/lint/rules/mime.js';
+import { decodeQuotedPrintable, decodeQuotedPrintableChecked } from '../../src/read/decode.js';
 
 const qp = (s: string) => decodeQuotedPrintableChecked(Buffer.from(s, 'latin1'));
 

@@ -1,7 +1,7 @@
 // The self-check runs a subset of lint's rules; this pins that subset to
 // "every rule that can report an error", so a new error rule cannot be missed.
 import { describe, expect, it } from 'vitest';
-import { compose } from '../../src/compose.js';
+import { compose } from '../../src/compose/compose.js';
 import { lint, rules, SELF_CHECK_RULES } from '../../src/lint/index.js';
 
 describe('SELF_CHECK_RULES', () => {

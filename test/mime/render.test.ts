@@ -4,7 +4,7 @@
 // (encodeBase64 per body, Buffer.concat).
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { encodeBase64 } from '../../src/body/base64.js';
+import { encodeBase64 } from '../../src/wire/body/base64.js';
 import {
   type Chunk,
   chunksToBuffer,
@@ -12,7 +12,7 @@ import {
   chunksToIterable,
   encodeInMemory,
   isStreamed,
-} from '../../src/mime/render.js';
+} from '../../src/wire/mime/render.js';
 
 function bytesOf(n: number, seed = n): Buffer {
   const b = Buffer.allocUnsafe(n);

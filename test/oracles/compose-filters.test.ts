@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compose } from '../../src/compose.js';
-import type { MessageInput } from '../../src/types.js';
+import { compose } from '../../src/compose/compose.js';
+import type { MessageInput } from '../../src/compose/types.js';
 import { safeString } from '../support/unicode.js';
 import { openSmtp, type SmtpSession, waitForMail } from './support/postfix.js';
 import { spamCheck } from './support/spamassassin.js';

@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { compose } from '../../src/compose.js';
-import { dkimSign } from '../../src/dkim/sign.js';
+import { compose } from '../../src/compose/compose.js';
+import { dkimSign } from '../../src/compose/dkim/sign.js';
 import { ed25519Key, rsaKey, verify } from '../dkim/helpers.js';
 import { multipartMessage } from '../dkim/messages.js';
 import { postfixSendmail, smtpSend, waitForMail } from './support/postfix.js';

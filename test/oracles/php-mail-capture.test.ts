@@ -9,8 +9,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MailHygieneError } from '../../src/errors.js';
-import { repair } from '../../src/repair.js';
+import { repair } from '../../src/repair/repair.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 import { now } from '../repair/cases.js';
 import { hasProgram } from '../sendmail/support/shim.js';
 import {

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lint } from '../../src/lint/index.js';
-import { repair } from '../../src/repair.js';
+import { repair } from '../../src/repair/repair.js';
 import { fixtures, REFUSED } from '../repair/cases.js';
 import { openSmtp, type SmtpSession } from './support/postfix.js';
 import { spamCheck } from './support/spamassassin.js';

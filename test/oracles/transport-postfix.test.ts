@@ -7,11 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMailer, type Mailer } from '../../src/mailer.js';
-import { TransportError } from '../../src/transport/error.js';
-import { sendmailTransport } from '../../src/transport/sendmail.js';
-import { smtpTransport } from '../../src/transport/smtp.js';
-import type { Transport } from '../../src/transport/types.js';
+import { TransportError } from '../../src/send/error.js';
+import { createMailer, type Mailer } from '../../src/send/mailer.js';
+import { sendmailTransport } from '../../src/send/sendmail.js';
+import { smtpTransport } from '../../src/send/smtp.js';
+import type { Transport } from '../../src/send/types.js';
 import { pyFindings, usePythonEmail } from '../support/python-email.js';
 import {
   type DeliveredMail,

@@ -1,12 +1,12 @@
 /**
  * repair() checks its output with the error-capable rules plus the rules the
- * original had findings for (src/repair.ts, afterRules). What that selection
+ * original had findings for (src/repair/repair.ts, afterRules). What that selection
  * must keep: a warning repair cannot fix is still there afterwards and so is
  * not reported as applied, and the output still lints without errors.
  */
 import { describe, expect, it } from 'vitest';
 import { lint } from '../../src/lint/index.js';
-import { repair } from '../../src/repair.js';
+import { repair } from '../../src/repair/repair.js';
 import { NOW, now } from './cases.js';
 
 describe('repair: the check of the repaired bytes', () => {

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { MailHygieneError } from '../../src/errors.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 
 export const SAMPLES = join(import.meta.dirname, '../fixtures/samples');
 export const LINT_FIXTURES = join(import.meta.dirname, '../fixtures/lint');

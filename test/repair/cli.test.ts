@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeWords } from '../../src/lint/encoded-words.js';
 import { lint } from '../../src/lint/index.js';
+import { decodeWords } from '../../src/read/encoded-words.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'src/cli/mailhygiene.ts');
+const CLI = join(ROOT, 'src/tools/cli/mailhygiene.ts');
 const sample = (f: string) => join(ROOT, 'test/fixtures/samples', f);
 
 function run(args: string[], input?: Buffer) {

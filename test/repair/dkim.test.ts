@@ -4,9 +4,9 @@
  * still verifies (mailauth); anything that needs a rebuild is refused.
  */
 import { describe, expect, it } from 'vitest';
-import { compose } from '../../src/compose.js';
-import { MailHygieneError } from '../../src/errors.js';
-import { repair } from '../../src/repair.js';
+import { compose } from '../../src/compose/compose.js';
+import { repair } from '../../src/repair/repair.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 import { rsaKey, verify } from '../dkim/helpers.js';
 import { now } from './cases.js';
 

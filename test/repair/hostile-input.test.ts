@@ -6,10 +6,10 @@
  * envelope is judged against what Python's email package reads in the bytes.
  */
 import { describe, expect, it } from 'vitest';
-import { compose } from '../../src/compose.js';
+import { compose } from '../../src/compose/compose.js';
+import type { Finding } from '../../src/compose/types.js';
 import { lint } from '../../src/lint/index.js';
-import { repair } from '../../src/repair.js';
-import type { Finding } from '../../src/types.js';
+import { repair } from '../../src/repair/repair.js';
 import { PHP_MAIL_CASES, phpFixture } from '../support/php-mail.js';
 import { pyFindingsOf, usePythonEmail } from '../support/python-email.js';
 import { NOW, now, refusal } from './cases.js';

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { repair } from '../../src/repair.js';
+import { repair } from '../../src/repair/repair.js';
 import { LEGACY_CHARSETS } from '../support/legacy-charsets.js';
 import { pyDisplayNameKey, pyFindings, usePythonEmail } from '../support/python-email.js';
 

@@ -8,11 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { indexOfC1 } from '../../src/lint/charset.js';
-import { decodeWords } from '../../src/lint/encoded-words.js';
 import { lint } from '../../src/lint/index.js';
-import { bodyText, leaves, parseMessage, unfold } from '../../src/lint/parse.js';
-import { repair } from '../../src/repair.js';
+import { indexOfC1 } from '../../src/read/charset.js';
+import { decodeWords } from '../../src/read/encoded-words.js';
+import { bodyText, leaves, parseMessage, unfold } from '../../src/read/parse.js';
+import { repair } from '../../src/repair/repair.js';
 import { LEGACY_CHARSETS } from '../support/legacy-charsets.js';
 import { type PyCheckResult, pyFindings, usePythonEmail } from '../support/python-email.js';
 

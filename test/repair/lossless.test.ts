@@ -23,8 +23,8 @@
 import { domainToASCII } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MailHygieneError } from '../../src/errors.js';
-import { repair } from '../../src/repair.js';
+import { repair } from '../../src/repair/repair.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 import { parsePostal } from '../support/npm-parsers.js';
 import { type PyCheckResult, type PyPart, usePythonEmail } from '../support/python-email.js';
 import { fixtures, now } from './cases.js';

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MailHygieneError } from '../../src/errors.js';
 import { lint } from '../../src/lint/index.js';
-import { repair } from '../../src/repair.js';
+import { repair } from '../../src/repair/repair.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 import { fixtures, NOW, now, repairable } from './cases.js';
 
 const seeds = fixtures().map((f) => f.raw);

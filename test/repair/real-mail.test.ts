@@ -6,10 +6,10 @@
  * never rebuilt.
  */
 import { describe, expect, it } from 'vitest';
-import { compose } from '../../src/compose.js';
+import { compose } from '../../src/compose/compose.js';
 import { lint } from '../../src/lint/index.js';
 import { looksLikeHtml } from '../../src/lint/rules/content.js';
-import { repair } from '../../src/repair.js';
+import { repair } from '../../src/repair/repair.js';
 import { rsaKey, verify } from '../dkim/helpers.js';
 import { parsePostal } from '../support/npm-parsers.js';
 import { type PyCheckResult, usePythonEmail } from '../support/python-email.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { LintReport } from '../../src/compose/types.js';
 import { lint } from '../../src/lint/index.js';
-import { repair } from '../../src/repair.js';
-import type { LintReport } from '../../src/types.js';
+import { repair } from '../../src/repair/repair.js';
 import { cases, inputOf, unitsOf } from '../support/corpus.js';
 import { parseBoth, parserDifferences, toLf } from '../support/npm-parsers.js';
 import {

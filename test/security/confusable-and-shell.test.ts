@@ -3,12 +3,12 @@
 // INVALID_ENVELOPE_SENDER wherever it comes from (PHPMailer's isShellSafe policy).
 import { domainToASCII } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compose } from '../../src/compose.js';
-import { MailHygieneError } from '../../src/errors.js';
-import { checkVisitorAddress, wholeScriptConfusableLabel } from '../../src/form/index.js';
-import { createMailer } from '../../src/mailer.js';
-import { assertEnvelopeAddress } from '../../src/transport/argv.js';
-import { memoryTransport } from '../../src/transport/memory.js';
+import { compose } from '../../src/compose/compose.js';
+import { assertEnvelopeAddress } from '../../src/send/argv.js';
+import { createMailer } from '../../src/send/mailer.js';
+import { memoryTransport } from '../../src/send/memory.js';
+import { checkVisitorAddress, wholeScriptConfusableLabel } from '../../src/tools/form/index.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 
 describe('whole-script confusable domains in a contact form', () => {
   const refused: Array<[string, string]> = [

@@ -4,12 +4,12 @@
 // `email`. This file pollutes Object.prototype, so it runs on its own (vitest
 // isolates test files) and every test removes what it set in `finally`.
 import { describe, expect, it } from 'vitest';
-import { compose } from '../../src/compose.js';
-import { MailHygieneError } from '../../src/errors.js';
-import { contactForm } from '../../src/form/index.js';
-import { createMailer } from '../../src/mailer.js';
-import { memoryTransport } from '../../src/transport/memory.js';
-import { smtpTransport } from '../../src/transport/smtp.js';
+import { compose } from '../../src/compose/compose.js';
+import { createMailer } from '../../src/send/mailer.js';
+import { memoryTransport } from '../../src/send/memory.js';
+import { smtpTransport } from '../../src/send/smtp.js';
+import { contactForm } from '../../src/tools/form/index.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 import { parsePostal } from '../support/npm-parsers.js';
 
 const now = () => new Date('2026-01-05T10:00:00Z');

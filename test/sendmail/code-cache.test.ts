@@ -1,5 +1,5 @@
 /**
- * The shim's V8 code cache files (src/cli/sendmail/code-cache.ts): where they
+ * The shim's V8 code cache files (src/tools/cli/sendmail/code-cache.ts): where they
  * live, what makes one belong to a bundle, and that everything unexpected
  * reads as "no cache" instead of an error or a crash.
  */
@@ -24,7 +24,7 @@ import {
   readBundle,
   readCodeCache,
   writeCodeCache,
-} from '../../src/cli/sendmail/code-cache.js';
+} from '../../src/tools/cli/sendmail/code-cache.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mh-code-cache-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

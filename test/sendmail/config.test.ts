@@ -7,7 +7,7 @@ import {
   DEFAULT_DEAD_LETTER_DIR,
   loadConfig,
   validateConfig,
-} from '../../src/cli/sendmail/config.js';
+} from '../../src/tools/cli/sendmail/config.js';
 
 const base = {
   transport: { type: 'file', dir: '/tmp/out' },

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { TransportError } from '../../src/send/error.js';
 import {
   chooseSender,
   mergeRecipients,
   parseRecipientArgs,
-} from '../../src/cli/sendmail/envelope.js';
-import { defaultFromWithName, exitCodeForSendError } from '../../src/cli/sendmail/run.js';
-import { MailHygieneError } from '../../src/errors.js';
-import { TransportError } from '../../src/transport/error.js';
+} from '../../src/tools/cli/sendmail/envelope.js';
+import { defaultFromWithName, exitCodeForSendError } from '../../src/tools/cli/sendmail/run.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 
 const BOUNCE = 'bounces@example.com';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSendmailFlags, UsageError } from '../../src/cli/sendmail/flags.js';
+import { parseSendmailFlags, UsageError } from '../../src/tools/cli/sendmail/flags.js';
 
 describe('parseSendmailFlags', () => {
   it('reads what PHP mail() passes (sendmail_path "-t -i" plus the 5th parameter)', () => {

@@ -15,7 +15,7 @@ import {
   STAMP_PREFIX,
   withBuildStamp,
 } from '../../scripts/sendmail-bundle.js';
-import { readBundle } from '../../src/cli/sendmail/code-cache.js';
+import { readBundle } from '../../src/tools/cli/sendmail/code-cache.js';
 
 /** The value of a JavaScript expression given as source text. */
 function evaluate(expr: string): unknown {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readMessage } from '../../src/cli/sendmail/stdin.js';
+import { readMessage } from '../../src/tools/cli/sendmail/stdin.js';
 
 /** Feeds `text` in chunks of `size` bytes, so the dot line may straddle chunk borders. */
 function chunks(text: string | Buffer, size: number): Readable {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MailHygieneError } from '../../src/errors.js';
-import { assertEnvelope, assertEnvelopeAddress, sendmailArgv } from '../../src/transport/argv.js';
+import { assertEnvelope, assertEnvelopeAddress, sendmailArgv } from '../../src/send/argv.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 import { cases, textInputOf } from '../support/corpus.js';
 
 const corpus = { cases };

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MailHygieneError } from '../../src/errors.js';
 import {
   classifySysexit,
   isTemporaryNetworkCode,
   isTemporarySmtpCode,
   parseSmtpReply,
   TransportError,
-} from '../../src/transport/error.js';
+} from '../../src/send/error.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 
 describe('classifySysexit', () => {
   // Sendmail queues (retries) exactly EX_TEMPFAIL, EX_IOERR and EX_OSERR (deliver.c markfailure).

@@ -1,11 +1,11 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeDeadLetter } from '../../src/cli/sendmail/dead-letter.js';
-import { type AtomicFs, realFs } from '../../src/transport/atomic-file.js';
-import { TransportError } from '../../src/transport/error.js';
-import { type FileTransportRecord, fileIdFor, fileTransport } from '../../src/transport/file.js';
-import { memoryTransport } from '../../src/transport/memory.js';
+import { type AtomicFs, realFs } from '../../src/send/atomic-file.js';
+import { TransportError } from '../../src/send/error.js';
+import { type FileTransportRecord, fileIdFor, fileTransport } from '../../src/send/file.js';
+import { memoryTransport } from '../../src/send/memory.js';
+import { writeDeadLetter } from '../../src/tools/cli/sendmail/dead-letter.js';
 import { chunkedStream, sampleRaw, withTempDir } from './helpers.js';
 
 const envelope = { from: 'bounce@example.com', to: ['erika@example.org', 'max@example.net'] };

@@ -1,10 +1,10 @@
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import { MailHygieneError } from '../../src/errors.js';
-import { createMailer } from '../../src/mailer.js';
-import { TransportError } from '../../src/transport/error.js';
-import { memoryTransport } from '../../src/transport/memory.js';
-import type { Transport } from '../../src/transport/types.js';
+import { TransportError } from '../../src/send/error.js';
+import { createMailer } from '../../src/send/mailer.js';
+import { memoryTransport } from '../../src/send/memory.js';
+import type { Transport } from '../../src/send/types.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 
 const input = {
   from: 'Shop <shop@example.com>',

@@ -1,13 +1,13 @@
 import { createTransport } from 'nodemailer';
 import { describe, expect, it } from 'vitest';
-import { TransportError } from '../../src/transport/error.js';
+import { TransportError } from '../../src/send/error.js';
 import {
   mapNodemailerError,
   mapNodemailerInfo,
   type NodemailerInfo,
   type NodemailerLikeTransporter,
   nodemailerTransport,
-} from '../../src/transport/nodemailer.js';
+} from '../../src/send/nodemailer.js';
 import { chunkedStream, sampleRaw } from './helpers.js';
 
 const envelope = { from: 'bounce@example.com', to: ['erika@example.org', 'max@example.net'] };

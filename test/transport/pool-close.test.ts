@@ -4,9 +4,9 @@
  * from opening one, and every socket is released.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMailer } from '../../src/mailer.js';
-import { TransportError } from '../../src/transport/error.js';
-import { smtpTransport } from '../../src/transport/smtp.js';
+import { TransportError } from '../../src/send/error.js';
+import { createMailer } from '../../src/send/mailer.js';
+import { smtpTransport } from '../../src/send/smtp.js';
 import { startSmtpServer, type TestServer } from './smtp-server-helper.js';
 
 const cleanups: Array<() => Promise<void>> = [];

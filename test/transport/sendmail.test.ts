@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { MailHygieneError } from '../../src/errors.js';
-import { TransportError } from '../../src/transport/error.js';
-import { sendmailTransport } from '../../src/transport/sendmail.js';
+import { TransportError } from '../../src/send/error.js';
+import { sendmailTransport } from '../../src/send/sendmail.js';
+import { MailHygieneError } from '../../src/wire/errors.js';
 import { cases } from '../support/corpus.js';
 import { chunkedStream, FAKE_SENDMAIL, readFakeRecord, sampleRaw, withTempDir } from './helpers.js';
 

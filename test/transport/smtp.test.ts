@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TransportError } from '../../src/transport/error.js';
-import { loadNodemailer, SMTP_TIMEOUT_DEFAULTS, smtpTransport } from '../../src/transport/smtp.js';
-import type { Transport } from '../../src/transport/types.js';
+import { TransportError } from '../../src/send/error.js';
+import { loadNodemailer, SMTP_TIMEOUT_DEFAULTS, smtpTransport } from '../../src/send/smtp.js';
+import type { Transport } from '../../src/send/types.js';
 import { chunkedStream, sampleRaw } from './helpers.js';
 import {
   smtpError,

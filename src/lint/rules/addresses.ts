@@ -1,9 +1,9 @@
 /** D. Addresses, including the `[env]` envelope checks. */
 import { domainToUnicode } from 'node:url';
-import type { AddressProblem, LintMailbox } from '../address-list.js';
+import type { AddressProblem, LintMailbox } from '../../read/address-list.js';
+import { has8bitString } from '../../read/decode.js';
+import type { HeaderField } from '../../read/parse.js';
 import { domainOf, type LintContext, orgDomain, type Rule, rule } from '../context.js';
-import { has8bitString } from '../decode.js';
-import type { HeaderField } from '../parse.js';
 
 /** What each problem means, for findings and repair's refusals. */
 export const PROBLEM_TEXT: Record<AddressProblem, string> = {

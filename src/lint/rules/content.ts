@@ -1,11 +1,11 @@
 /** E (content). HTML/text structure, empty bodies, attachments, format=flowed. */
 import { isAscii } from 'node:buffer';
-import { formatCodePoint } from '../../errors.js';
-import { findUnsafeCodePoint } from '../../header/single-line.js';
+import { has8bitString } from '../../read/decode.js';
+import { parseParams } from '../../read/mime-params.js';
+import { decodedBody, type MimePart, partLabel } from '../../read/parse.js';
+import { formatCodePoint } from '../../wire/errors.js';
+import { findUnsafeCodePoint } from '../../wire/header/single-line.js';
 import { type LintContext, type Rule, rule } from '../context.js';
-import { has8bitString } from '../decode.js';
-import { parseParams } from '../mime-params.js';
-import { decodedBody, type MimePart, partLabel } from '../parse.js';
 import { wordSet } from '../words.js';
 import { confusable } from './addresses.js';
 

@@ -1,7 +1,8 @@
 /** C. Header encoding (RFC 2047 / RFC 6532). */
+
+import { has8bitString, isValidUtf8 } from '../../read/decode.js';
+import type { WordProblem } from '../../read/encoded-words.js';
 import { type Rule, rule } from '../context.js';
-import { has8bitString, isValidUtf8 } from '../decode.js';
-import type { WordProblem } from '../encoded-words.js';
 
 const ADDRESS_FIELDS = new Set([
   'from',

@@ -1,6 +1,7 @@
 /** A. Message framing and line syntax. */
+
+import { partLabel } from '../../read/parse.js';
 import { type Rule, rule } from '../context.js';
-import { partLabel } from '../parse.js';
 import { plural } from '../plural.js';
 
 const bareCrOrLf = rule('bare-cr-or-lf', 'error', 'A', ['raw'], (ctx) => {

@@ -1,6 +1,5 @@
 /** E. MIME structure, charsets and transfer encodings. */
 import { isAscii } from 'node:buffer';
-import { stripComments } from '../cfws.js';
 import {
   c1Sibling,
   indexOfC1,
@@ -9,11 +8,9 @@ import {
   resolveCharset,
   strictReading,
   wordCharset,
-} from '../charset.js';
-import { type LintContext, type Rule, rule } from '../context.js';
-import { isKnownCharset, isValidUtf8 } from '../decode.js';
-import { MAX_MIME_DEPTH, MAX_MIME_PARTS, META_CHARSET_WINDOW } from '../limits.js';
-import type { ParamProblem } from '../mime-params.js';
+} from '../../read/charset.js';
+import { isKnownCharset, isValidUtf8 } from '../../read/decode.js';
+import type { ParamProblem } from '../../read/mime-params.js';
 import {
   bodyBytes,
   decodedBody,
@@ -21,7 +18,10 @@ import {
   lineOf,
   type MimePart,
   partLabel,
-} from '../parse.js';
+} from '../../read/parse.js';
+import { stripComments } from '../../wire/cfws.js';
+import { MAX_MIME_DEPTH, MAX_MIME_PARTS, META_CHARSET_WINDOW } from '../../wire/limits.js';
+import { type LintContext, type Rule, rule } from '../context.js';
 
 function hdr(part: MimePart, key: string) {
   return part.headers.find((h) => h.key === key);

@@ -1,9 +1,9 @@
 /** B. Required and singleton header fields. */
 
-import { isCfws, skipCfws } from '../cfws.js';
+import { checkDate } from '../../read/date.js';
+import { partLabel } from '../../read/parse.js';
+import { isCfws, skipCfws } from '../../wire/cfws.js';
 import { domainOf, type Rule, rule } from '../context.js';
-import { checkDate } from '../date.js';
-import { partLabel } from '../parse.js';
 
 const missingFrom = rule('missing-from', 'error', 'B', ['raw'], (ctx) => {
   const from = ctx.headers('from');

@@ -1,0 +1,40 @@
+/** Human output of lint reports: grouped by severity, rule id, location, hint. */
+
+import type { Finding, LintReport, Severity } from '../../compose/types.js';
+import { plural } from '../../lint/plural.js';
+
+const COLOURS: Record<Severity | 'dim' | 'bold', [string, string]> = {
+  error: ['\x1b[31m', '\x1b[39m'],
+  warning: ['\x1b[33m', '\x1b[39m'],
+  info: ['\x1b[36m', '\x1b[39m'],
+  dim: ['\x1b[2m', '\x1b[22m'],
+  bold: ['\x1b[1m', '\x1b[22m'],
+};
+
+const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', info: 'Info' };
+
+/**
+ * Formats one file's report for a terminal or a log.
+ *
+ * @example formatReport('mail.eml', lint(raw), { colour: false })
+ */
+export function formatReport(name: string, report: LintReport, opts: { colour: boolean }): string {
+  const c = (k: keyof typeof COLOURS, s: string) =>
+    opts.colour ? COLOURS[k][0] + s + COLOURS[k][1] : s;
+  const infos = report.findings.length - report.errors - report.warnings;
+  const summary =
+    report.findings.length === 0
+      ? 'clean'
+      : `${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')}, ${infos} info`;
+  const lines = [`${c('bold', name)}: ${summary}`];
+  for (const sev of ['error', 'warning', 'info'] as const) {
+    const group = report.findings.filter((f: Finding) => f.severity === sev);
+    if (group.length === 0) continue;
+    lines.push(`  ${c(sev, `${HEADINGS[sev]} (${group.length})`)}`);
+    for (const f of group) {
+      lines.push(`    ${c(sev, f.rule)}${f.location ? c('dim', `  ${f.location}`) : ''}`);
+      lines.push(`      ${f.message}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
