@@ -3,26 +3,42 @@
  *
  * @packageDocumentation
  */
-export { compose, composeStream } from './compose/compose.js';
-export { bodyHash, createBodyHasher } from './compose/dkim/body-hash.js';
-export { buildDkimSignatureHeader, dkimSign } from './compose/dkim/sign.js';
-export type { DkimOptions, Options, Policy } from './compose/policy.js';
-export { resolvePolicy, strict as strictPolicy } from './compose/policy.js';
+
+export type {
+  AttachmentInput,
+  ComposedMessage,
+  ComposedStream,
+  DkimOptions,
+  ListUnsubscribeInput,
+  MessageInput,
+  Options,
+  Policy,
+} from './compose/index.js';
 export {
   addressInputSchema,
   addressListSchema,
   attachmentSchema,
+  bodyHash,
+  buildDkimSignatureHeader,
+  compose,
+  composeStream,
+  createBodyHasher,
+  dkimSign,
   messageInputSchema,
   optionsSchema,
-} from './compose/schema.js';
-export type * from './compose/types.js';
-export type { LintOptions, RuleInfo } from './lint/index.js';
+  resolvePolicy,
+  strict as strictPolicy,
+} from './compose/index.js';
+export type { Finding, LintOptions, LintReport, RuleInfo, Severity } from './lint/index.js';
 export { lint, rules } from './lint/index.js';
-export type { RepairOptions, RepairResult } from './repair/repair.js';
-export { repair } from './repair/repair.js';
+export type { RepairOptions, RepairResult } from './repair/index.js';
+export { repair } from './repair/index.js';
 export type {
   FileTransportOptions,
   FileTransportRecord,
+  Mailer,
+  MailerOptions,
+  MailerSendResult,
   MemoryTransport,
   NodemailerLikeTransporter,
   NodemailerTransportOptions,
@@ -34,6 +50,7 @@ export type {
   Transport,
 } from './send/index.js';
 export {
+  createMailer,
   fileTransport,
   memoryTransport,
   nodemailerTransport,
@@ -41,18 +58,8 @@ export {
   smtpTransport,
   TransportError,
 } from './send/index.js';
-export type { Mailer, MailerOptions, MailerSendResult } from './send/mailer.js';
-export { createMailer } from './send/mailer.js';
 export type {
   CheckStatus,
-  DnsLike,
-  DoctorCheck,
-  DoctorOptions,
-  DoctorReport,
-  ResolverOptions,
-} from './tools/doctor/index.js';
-export { doctor, formatReport as formatDoctorReport } from './tools/doctor/index.js';
-export type {
   ContactData,
   ContactForm,
   ContactFormConfig,
@@ -60,7 +67,12 @@ export type {
   ContactFormErrorCode,
   ContactFormResult,
   ContactMailer,
-} from './tools/form/index.js';
+  DnsLike,
+  DoctorCheck,
+  DoctorOptions,
+  DoctorReport,
+  ResolverOptions,
+} from './tools/index.js';
 export {
   checkVisitorAddress,
   contactEmailSchema,
@@ -69,8 +81,10 @@ export {
   contactNameSchema,
   contactSubjectSchema,
   DEFAULT_MAX_LENGTH,
+  doctor,
   FORBIDDEN_FORM_FIELDS,
+  formatReport as formatDoctorReport,
   isForbiddenFormField,
-} from './tools/form/index.js';
-export type { ErrorCode } from './wire/errors.js';
-export { MailHygieneError } from './wire/errors.js';
+} from './tools/index.js';
+export type { AddressInput, AddressList, Envelope, ErrorCode } from './wire/index.js';
+export { MailHygieneError } from './wire/index.js';

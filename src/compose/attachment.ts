@@ -1,6 +1,5 @@
 /** Checks of attachment metadata: filename, Content-ID, content type. */
-import { MailHygieneError } from '../wire/errors.js';
-import { assertSingleLine } from '../wire/header/single-line.js';
+import { assertSingleLine, MailHygieneError } from '../wire/index.js';
 
 /** Longer filenames keep their end (the extension), cut to this many UTF-16 units at most. */
 export const MAX_FILENAME = 255;

@@ -3,20 +3,25 @@
  * parser here; nothing unchecked reaches the renderer.
  */
 import type { Readable } from 'node:stream';
-import type { Mailbox } from '../wire/address/mailbox.js';
-import { parseMailbox } from '../wire/address/parse.js';
-import { encodeTextInput } from '../wire/body/cte.js';
-import { toCrlf } from '../wire/body/text.js';
-import { MailHygieneError } from '../wire/errors.js';
-import { renderAddressList } from '../wire/header/address-list.js';
-import { checkMessageDate, formatDate } from '../wire/header/date.js';
-import { checkCustomHeaderName } from '../wire/header/field-name.js';
-import { HeaderBuilder } from '../wire/header/fold.js';
-import { generateMessageId, parseMessageId } from '../wire/header/message-id.js';
-import { assertSingleLine } from '../wire/header/single-line.js';
-import { renderUnstructured } from '../wire/header/unstructured.js';
-import { binaryPart, encodedTextPart, multipart } from '../wire/mime/parts.js';
-import type { MimeNode } from '../wire/mime/tree.js';
+import type { AddressList, Mailbox, MimeNode } from '../wire/index.js';
+import {
+  assertSingleLine,
+  binaryPart,
+  checkCustomHeaderName,
+  checkMessageDate,
+  encodedTextPart,
+  encodeTextInput,
+  formatDate,
+  generateMessageId,
+  HeaderBuilder,
+  MailHygieneError,
+  multipart,
+  parseMailbox,
+  parseMessageId,
+  renderAddressList,
+  renderUnstructured,
+  toCrlf,
+} from '../wire/index.js';
 import {
   contentTypeFor,
   parseAttachmentFilename,
@@ -24,7 +29,7 @@ import {
   parseContentType,
 } from './attachment.js';
 import type { Policy } from './policy.js';
-import type { AddressList, AttachmentInput, ListUnsubscribeInput, MessageInput } from './types.js';
+import type { AttachmentInput, ListUnsubscribeInput, MessageInput } from './types.js';
 
 const MAX_SUBJECT = 4000;
 const MAX_HEADER_VALUE = 4000;

@@ -3,24 +3,25 @@
  * plus the SMTP envelope.
  */
 import { Readable } from 'node:stream';
-import { importLazily } from '../wire/lazy-load.js';
+import type { Envelope } from '../wire/index.js';
 import {
   type Chunk,
   chunksToBuffer,
   chunksToBufferSync,
   chunksToIterable,
   encodeInMemory,
+  hasStreamedBody,
+  importLazily,
   isStreamed,
   renderChunks,
-} from '../wire/mime/render.js';
-import { hasStreamedBody } from '../wire/mime/tree.js';
+} from '../wire/index.js';
 import { buildMessage, needsTextFromHtml } from './build.js';
 import { dkimSign } from './dkim/sign.js';
 import { resolveRecipients, resolveReversePath } from './envelope.js';
 import { type Options, type Policy, resolvePolicy } from './policy.js';
 import { parseMessageInput, parseOptions } from './schema.js';
 import { selfCheck } from './self-check.js';
-import type { ComposedMessage, ComposedStream, Envelope, MessageInput } from './types.js';
+import type { ComposedMessage, ComposedStream, MessageInput } from './types.js';
 
 interface Prepared {
   policy: Policy;

@@ -4,12 +4,10 @@
  * www-data@web01, *.local …) is replaced by the configured bounce address or
  * refused — never passed on, because its bounces would be lost.
  */
-import { isLocalDomain } from '../wire/address/domain.js';
-import type { Mailbox } from '../wire/address/mailbox.js';
-import { parseAddrSpec } from '../wire/address/parse.js';
-import { MailHygieneError } from '../wire/errors.js';
+
+import type { Envelope, Mailbox } from '../wire/index.js';
+import { isLocalDomain, MailHygieneError, parseAddrSpec } from '../wire/index.js';
 import type { Policy } from './policy.js';
-import type { Envelope } from './types.js';
 
 /** Parses a reverse-path; errors are INVALID_ENVELOPE_SENDER (or SMTPUTF8_REQUIRED). */
 export function parseReversePath(value: string, field: string, policy: Policy): Mailbox {

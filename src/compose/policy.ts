@@ -3,7 +3,7 @@
  * `email.policy` does). Public options are resolved into a frozen Policy once;
  * modules read the Policy, never raw options.
  */
-import { MailHygieneError } from '../wire/errors.js';
+import { MailHygieneError } from '../wire/index.js';
 
 export interface DkimOptions {
   domainName: string;

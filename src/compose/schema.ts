@@ -6,9 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { MailHygieneError } from '../wire/errors.js';
-import { ownData } from '../wire/own.js';
-import { describeUnknownName } from '../wire/suggest.js';
+import { describeUnknownName, MailHygieneError, ownData } from '../wire/index.js';
 import type { Options } from './policy.js';
 import type { MessageInput } from './types.js';
 

@@ -10,10 +10,10 @@
  * to produce (HYGIENE-RULES.md keeps them warnings for `lint`).
  */
 
+import type { Finding } from '../lint/index.js';
 import { lint, parseMessage, SELF_CHECK_RULES } from '../lint/index.js';
-import { MailHygieneError } from '../wire/errors.js';
+import { MailHygieneError } from '../wire/index.js';
 import type { Policy } from './policy.js';
-import type { Finding } from './types.js';
 
 /** README: "multipart/alternative whenever there is HTML": an HTML-only message is our bug. */
 const REFUSED_WARNINGS = ['html-only'];

@@ -1,8 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { AddressInput, AddressList, Envelope } from '../wire/address/types.js';
-
-export type { Finding, LintReport, Severity } from '../lint/findings.js';
-export type { AddressInput, AddressList, Envelope } from '../wire/address/types.js';
+import type { AddressInput, AddressList, Envelope } from '../wire/index.js';
 
 export interface AttachmentInput {
   filename?: string;

@@ -2,19 +2,25 @@
  * What a rule sees: the parsed message, the options, cached derived views
  * (decoded Subject, parsed address lists) and `report()`.
  */
-import type { Envelope, Finding, Severity } from '../compose/types.js';
-import { type AddressListResult, parseAddressList } from '../read/address-list.js';
-import { type DecodedText, headerText } from '../read/decode.js';
-import { decodeWords, type EncodedWord, findEncodedWords } from '../read/encoded-words.js';
+
 import {
+  type AddressListResult,
   bodyText,
+  type DecodedText,
+  decodeWords,
+  type EncodedWord,
+  findEncodedWords,
   type HeaderField,
+  headerText,
   leaves,
   type MimePart,
   type ParsedMessage,
+  parseAddressList,
   partLabel,
   unfold,
-} from '../read/parse.js';
+} from '../read/index.js';
+import type { Envelope } from '../wire/index.js';
+import type { Finding, Severity } from './findings.js';
 
 export interface LintOptions {
   /** SMTP envelope; enables the `[env]` rules. */

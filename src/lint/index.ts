@@ -2,13 +2,14 @@
  * `lint()`: judges raw message bytes against the rule catalogue
  * (docs/HYGIENE-RULES.md). The composer's self-check runs the same rules.
  */
-import type { LintReport } from '../compose/types.js';
-import { type ParsedMessage, parseMessage } from '../read/parse.js';
+
+import { type ParsedMessage, parseMessage } from '../read/index.js';
 import { LintContext, type LintOptions, type RuleInfo } from './context.js';
+import type { LintReport } from './findings.js';
 import { allRules, SELF_CHECK_RULES, selfCheckRules } from './rules/index.js';
 
-export type { HeaderField, MimePart, ParsedMessage } from '../read/parse.js';
-export { parseMessage } from '../read/parse.js';
+export type { HeaderField, MimePart, ParsedMessage } from '../read/index.js';
+export { parseMessage } from '../read/index.js';
 export type { LintOptions, RuleInfo } from './context.js';
 export { SELF_CHECK_RULES } from './rules/index.js';
 
@@ -65,3 +66,8 @@ export function lint(
 function isParsed(x: unknown): x is ParsedMessage {
   return typeof x === 'object' && x !== null && 'root' in x && 'lineStarts' in x;
 }
+
+export type { Finding, LintReport, Severity } from './findings.js';
+export { plural } from './plural.js';
+export { PROBLEM_TEXT } from './rules/addresses.js';
+export { ENTITY_SINGLETONS, SINGLETONS } from './rules/required-headers.js';

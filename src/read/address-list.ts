@@ -4,8 +4,7 @@
  * the rules can say what is wrong. (Strict parsing of input lives in
  * src/wire/address/.)
  */
-import { blankQuotedStrings, stripComments } from '../wire/cfws.js';
-import { MAX_ENCODED_WORD } from '../wire/limits.js';
+import { blankQuotedStrings, MAX_ENCODED_WORD, stripComments } from '../wire/index.js';
 
 export type AddressProblem =
   | 'unbalanced-angle'

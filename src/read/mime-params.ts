@@ -3,7 +3,7 @@
  * Content-Disposition): RFC 2045 §5.1, RFC 2231 continuations and charsets.
  * It never throws; what is wrong is listed in `problems` for the rules.
  */
-import { skipCfws, stripComments } from '../wire/cfws.js';
+import { skipCfws, stripComments } from '../wire/index.js';
 import { decodeCharset } from './decode.js';
 
 export interface RawParam {

@@ -6,8 +6,7 @@
  * lazy helpers on {@link ParsedMessage}), so rules judge the exact bytes and
  * `repair()` can rebuild from the same structure.
  */
-import { stripComments } from '../wire/cfws.js';
-import { MAX_MIME_DEPTH, MAX_MIME_PARTS } from '../wire/limits.js';
+import { MAX_MIME_DEPTH, MAX_MIME_PARTS, stripComments } from '../wire/index.js';
 import {
   decodeCharset,
   decodeQuotedPrintableChecked,

@@ -5,17 +5,16 @@
  * refused, never guessed at.
  */
 
-import { PROBLEM_TEXT } from '../lint/rules/addresses.js';
+import { PROBLEM_TEXT } from '../lint/index.js';
+import { type AddressListResult, type AddressProblem, parseAddressList } from '../read/index.js';
+import type { Mailbox } from '../wire/index.js';
 import {
-  type AddressListResult,
-  type AddressProblem,
-  parseAddressList,
-} from '../read/address-list.js';
-import type { Mailbox } from '../wire/address/mailbox.js';
-import { parseMailbox } from '../wire/address/parse.js';
-import { MailHygieneError } from '../wire/errors.js';
-import { type AddressGroup, renderAddresses } from '../wire/header/address-list.js';
-import { findUnsafeCodePoint } from '../wire/header/single-line.js';
+  type AddressGroup,
+  findUnsafeCodePoint,
+  MailHygieneError,
+  parseMailbox,
+  renderAddresses,
+} from '../wire/index.js';
 import { refuse } from './refuse.js';
 import { decodeHeaderWords } from './text.js';
 

@@ -3,8 +3,8 @@
  * original that the repaired bytes no longer have, reported with what was done.
  */
 
-import type { Finding } from '../compose/types.js';
-import type { ParsedMessage } from '../read/parse.js';
+import type { Finding } from '../lint/index.js';
+import type { ParsedMessage } from '../read/index.js';
 
 /** Rule ids repair fixes, with what it does about them. */
 export const ACTIONS: Readonly<Record<string, string>> = {

@@ -6,26 +6,26 @@
  * Text becomes UTF-8; HTML without a plain-text twin gets one.
  */
 
-import { parseAttachmentFilename } from '../compose/attachment.js';
-import { has8bit } from '../read/decode.js';
-import { parseParams } from '../read/mime-params.js';
+import { parseAttachmentFilename } from '../compose/index.js';
 import {
   decodedBody,
   type HeaderField,
+  has8bit,
   type MimePart,
   type ParsedMessage,
+  parseParams,
   unfold,
-} from '../read/parse.js';
-import { textToBytes } from '../wire/body/text.js';
-import { MailHygieneError } from '../wire/errors.js';
+} from '../read/index.js';
+import type { LeafPart, MimeNode, MultipartNode } from '../wire/index.js';
 import {
   binaryPart,
+  MailHygieneError,
   multipart,
   renderParam,
   renderParamHeader,
   textPart,
-} from '../wire/mime/parts.js';
-import type { LeafPart, MimeNode, MultipartNode } from '../wire/mime/tree.js';
+  textToBytes,
+} from '../wire/index.js';
 import { refuse } from './refuse.js';
 import {
   decodeHeaderWords,

@@ -7,7 +7,7 @@
  * signature lists `date` (signers list it even when absent, to "over-sign")
  * would fail verification, so that is refused rather than done.
  */
-import type { ParsedMessage } from '../read/parse.js';
+import type { ParsedMessage } from '../read/index.js';
 import { refuse } from './refuse.js';
 
 const SIGNATURES = new Set(['dkim-signature', 'arc-message-signature']);

@@ -5,12 +5,10 @@
  * or Resent-To ∪ Resent-Cc ∪ Resent-Bcc when the message is a resend.
  */
 
-import { parseReversePath, resolveRecipients, resolveReversePath } from '../compose/envelope.js';
-import type { Policy } from '../compose/policy.js';
-import type { Envelope } from '../compose/types.js';
-import { isLocalDomain } from '../wire/address/domain.js';
-import type { Mailbox } from '../wire/address/mailbox.js';
-import { MailHygieneError } from '../wire/errors.js';
+import type { Policy } from '../compose/index.js';
+import { parseReversePath, resolveRecipients, resolveReversePath } from '../compose/index.js';
+import type { Envelope, Mailbox } from '../wire/index.js';
+import { isLocalDomain, MailHygieneError } from '../wire/index.js';
 
 export interface EnvelopeInput {
   given: { from?: string; to?: string[] } | undefined;

@@ -6,16 +6,18 @@
  * out: the MIME rebuild renders them.
  */
 
-import { checkDate } from '../read/date.js';
-import { type HeaderField, type ParsedMessage, unfold } from '../read/parse.js';
-import type { Mailbox } from '../wire/address/mailbox.js';
-import { parseAddrSpec } from '../wire/address/parse.js';
-import { MailHygieneError } from '../wire/errors.js';
-import { renderAddressList } from '../wire/header/address-list.js';
-import { formatDate } from '../wire/header/date.js';
-import { generateMessageId, parseMessageId } from '../wire/header/message-id.js';
-import { findUnsafeCodePoint } from '../wire/header/single-line.js';
-import { renderUnstructured } from '../wire/header/unstructured.js';
+import { checkDate, type HeaderField, type ParsedMessage, unfold } from '../read/index.js';
+import type { Mailbox } from '../wire/index.js';
+import {
+  findUnsafeCodePoint,
+  formatDate,
+  generateMessageId,
+  MailHygieneError,
+  parseAddrSpec,
+  parseMessageId,
+  renderAddressList,
+  renderUnstructured,
+} from '../wire/index.js';
 import { readAddressList, renderAddressField, toMailboxes } from './addresses.js';
 import { refuse } from './refuse.js';
 import { decodeHeaderWords, rawHeaderCharset, readHeaderBinary } from './text.js';

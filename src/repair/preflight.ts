@@ -3,21 +3,16 @@
  * read two ways (and so may be an attack), not merely broken ones.
  */
 
-import {
-  ENTITY_SINGLETONS,
-  SINGLETONS as HEADER_SINGLETONS,
-} from '../lint/rules/required-headers.js';
-import { parseParams } from '../read/mime-params.js';
+import { ENTITY_SINGLETONS, SINGLETONS as HEADER_SINGLETONS } from '../lint/index.js';
 import {
   type HeaderField,
   lineOf,
   type MimePart,
   type ParsedMessage,
+  parseParams,
   unfold,
-} from '../read/parse.js';
-import { formatCodePoint } from '../wire/errors.js';
-import { findUnsafeCodePoint } from '../wire/header/single-line.js';
-import { MAX_MIME_PARTS } from '../wire/limits.js';
+} from '../read/index.js';
+import { findUnsafeCodePoint, formatCodePoint, MAX_MIME_PARTS } from '../wire/index.js';
 import { refuse } from './refuse.js';
 import { decodeHeaderWords, rawHeaderCharset, readHeaderBinary } from './text.js';
 

@@ -1,5 +1,5 @@
 /** Refusals: repair stops and writes nothing when a fix would mean guessing. */
-import { MailHygieneError } from '../wire/errors.js';
+import { MailHygieneError } from '../wire/index.js';
 
 /**
  * Throws REPAIR_REFUSED. `reason` goes into `field` (`duplicate-header:from`),

@@ -6,14 +6,12 @@
  * shim's hot path: no zod, html-to-text and iconv-lite load only when needed.
  */
 
-import { resolvePolicy } from '../compose/policy.js';
-import type { Envelope, Finding } from '../compose/types.js';
+import { resolvePolicy } from '../compose/index.js';
+import type { Finding } from '../lint/index.js';
 import { lint, rules, SELF_CHECK_RULES } from '../lint/index.js';
-import { legacyCharsetProblem } from '../read/charset.js';
-import { parseMessage, unfold } from '../read/parse.js';
-import { MailHygieneError } from '../wire/errors.js';
-import { importLazily } from '../wire/lazy-load.js';
-import { chunksToBufferSync, renderChunks } from '../wire/mime/render.js';
+import { legacyCharsetProblem, parseMessage, unfold } from '../read/index.js';
+import type { Envelope } from '../wire/index.js';
+import { chunksToBufferSync, importLazily, MailHygieneError, renderChunks } from '../wire/index.js';
 import { refuseRecipientFlood } from './addresses.js';
 import { appliedFindings, findingTargets } from './applied.js';
 import { repairBody } from './body.js';

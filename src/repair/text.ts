@@ -5,16 +5,21 @@
  * are labelled with, or guessed as below. Nothing read here keeps a C1 control
  * (U+0080–U+009F) decoded from legacy bytes: see {@link withoutC1}.
  */
+
+import type { ParsedMessage } from '../read/index.js';
 import {
+  BAD_CHARSETS,
   c1Sibling,
+  decodeCharset,
+  decodeWords,
+  findEncodedWords,
+  has8bit,
   isUnicodeCharset,
+  isValidUtf8,
   replaceC1,
   resolveCharset,
   wordCharset,
-} from '../read/charset.js';
-import { BAD_CHARSETS, decodeCharset, has8bit, isValidUtf8 } from '../read/decode.js';
-import { decodeWords, findEncodedWords } from '../read/encoded-words.js';
-import type { ParsedMessage } from '../read/parse.js';
+} from '../read/index.js';
 
 /** What was read and how. */
 export interface ReadText {

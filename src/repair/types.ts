@@ -1,5 +1,7 @@
 /** Options and result of `repair()`. */
-import type { Envelope, Finding } from '../compose/types.js';
+
+import type { Finding } from '../lint/index.js';
+import type { Envelope } from '../wire/index.js';
 
 export interface RepairOptions {
   /** Bounce address: replaces a missing, local or unqualified envelope sender. */

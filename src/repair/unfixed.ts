@@ -4,8 +4,8 @@
  * problem is gone. `applied` must not claim them.
  */
 
-import type { Finding } from '../compose/types.js';
-import type { ParsedMessage } from '../read/parse.js';
+import type { Finding } from '../lint/index.js';
+import type { ParsedMessage } from '../read/index.js';
 
 /** `part 1.2 header …` → '1.2'; a top-level location → '' (the message). */
 function pathOf(f: Finding): string {

@@ -6,10 +6,9 @@
  * because a wrong guess here hands an option or a command to another program.
  */
 
-import { assertShellSafeSender } from '../compose/envelope.js';
-import type { Envelope } from '../compose/types.js';
-import { parseAddrSpec } from '../wire/address/parse.js';
-import { formatCodePoint, MailHygieneError } from '../wire/errors.js';
+import { assertShellSafeSender } from '../compose/index.js';
+import type { Envelope } from '../wire/index.js';
+import { formatCodePoint, MailHygieneError, parseAddrSpec } from '../wire/index.js';
 
 export interface EnvelopeCheckOptions {
   /** Allow UTF-8 in addresses (RFC 6531). Only for a next hop known to speak SMTPUTF8. */

@@ -2,9 +2,9 @@
  * Classifying transport failures: SMTP replies and their codes into the
  * temporary/permanent {@link TransportError}.
  */
-import { TransportError, type TransportErrorCode } from '../wire/errors.js';
+import { TransportError, type TransportErrorCode } from '../wire/index.js';
 
-export type { TransportErrorCode, TransportErrorOptions } from '../wire/errors.js';
+export type { TransportErrorCode, TransportErrorOptions } from '../wire/index.js';
 export { TransportError };
 
 /** Reply code and enhanced status code found at the start of an SMTP reply. */

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ownData } from '../wire/own.js';
+import { ownData } from '../wire/index.js';
 import { assertEnvelope, type EnvelopeCheckOptions } from './argv.js';
 import {
   type AtomicFs,

@@ -2,6 +2,8 @@
 
 export type { EnvelopeCheckOptions } from './argv.js';
 export { assertEnvelope, assertEnvelopeAddress, sendmailArgv } from './argv.js';
+export type { AtomicFs } from './atomic-file.js';
+export { linkAll, realFs, removeTemps, writeSyncedTemp } from './atomic-file.js';
 export type { TransportErrorCode, TransportErrorOptions } from './error.js';
 export {
   classifySysexit,
@@ -12,12 +14,14 @@ export {
 } from './error.js';
 export type { FileTransportOptions, FileTransportRecord } from './file.js';
 export { fileTransport } from './file.js';
+export type { Mailer, MailerOptions, MailerSendResult } from './mailer.js';
+export { createMailer } from './mailer.js';
 export type { MemoryTransport, StoredMessage } from './memory.js';
 export { memoryTransport } from './memory.js';
 export type { NodemailerLikeTransporter, NodemailerTransportOptions } from './nodemailer.js';
-export { nodemailerTransport } from './nodemailer.js';
+export { mapNodemailerError, nodemailerTransport } from './nodemailer.js';
 export type { SendmailTransportOptions } from './sendmail.js';
 export { sendmailTransport } from './sendmail.js';
 export type { SmtpAuth, SmtpTransportOptions } from './smtp.js';
-export { smtpTransport } from './smtp.js';
+export { loadNodemailer, smtpTransport } from './smtp.js';
 export type { OutgoingMessage, RejectedRecipient, SendResult, Transport } from './types.js';

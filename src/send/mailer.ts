@@ -2,13 +2,17 @@
  * createMailer(): compose → (DKIM, inside compose) → transport. The mailer's
  * options are the defaults of every send; per-send overrides win.
  */
-import { compose } from '../compose/compose.js';
-import { checkEnvelopeFromOption } from '../compose/envelope.js';
-import { type Options, resolvePolicy } from '../compose/policy.js';
-import { parseOptions } from '../compose/schema.js';
-import type { Envelope, MessageInput } from '../compose/types.js';
-import { MailHygieneError } from '../wire/errors.js';
-import { ownData } from '../wire/own.js';
+
+import type { MessageInput } from '../compose/index.js';
+import {
+  checkEnvelopeFromOption,
+  compose,
+  type Options,
+  parseOptions,
+  resolvePolicy,
+} from '../compose/index.js';
+import type { Envelope } from '../wire/index.js';
+import { MailHygieneError, ownData } from '../wire/index.js';
 import { closedError } from './error.js';
 import type { SendResult, Transport } from './types.js';
 

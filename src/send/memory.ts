@@ -4,7 +4,7 @@
  * where production would.
  */
 
-import type { Envelope } from '../compose/types.js';
+import type { Envelope } from '../wire/index.js';
 import { assertEnvelope, type EnvelopeCheckOptions } from './argv.js';
 import { guardRaw, toBuffer } from './raw-guard.js';
 import type { OutgoingMessage, SendResult, Transport } from './types.js';

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ownData } from '../wire/own.js';
+import { ownData } from '../wire/index.js';
 import { sendmailArgv } from './argv.js';
 import { classifySysexit, TransportError } from './error.js';
 import { guardRaw } from './raw-guard.js';

@@ -6,10 +6,7 @@
 
 import { createRequire } from 'node:module';
 import type { ConnectionOptions } from 'node:tls';
-import { MailHygieneError } from '../wire/errors.js';
-import { findUnsafeCodePoint } from '../wire/header/single-line.js';
-import { loadLazily } from '../wire/lazy-load.js';
-import { ownData } from '../wire/own.js';
+import { findUnsafeCodePoint, loadLazily, MailHygieneError, ownData } from '../wire/index.js';
 import { closedError, TransportError } from './error.js';
 import { type NodemailerLikeTransporter, sendThroughNodemailer } from './nodemailer.js';
 import type { OutgoingMessage, SendResult, Transport } from './types.js';

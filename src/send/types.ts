@@ -4,7 +4,7 @@
  * change either.
  */
 import type { Readable } from 'node:stream';
-import type { Envelope } from '../compose/types.js';
+import type { Envelope } from '../wire/index.js';
 import type { TransportError } from './error.js';
 
 /** What a transport is handed: the exact message bytes and the SMTP envelope. */

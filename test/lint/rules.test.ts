@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Envelope } from '../../src/compose/types.js';
 import { lint, rules } from '../../src/lint/index.js';
+import type { Envelope } from '../../src/wire/index.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/lint');
 const SAMPLES = join(import.meta.dirname, '../fixtures/samples');

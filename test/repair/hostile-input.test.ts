@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compose } from '../../src/compose/compose.js';
-import type { Finding } from '../../src/compose/types.js';
+import type { Finding } from '../../src/lint/index.js';
 import { lint } from '../../src/lint/index.js';
 import { repair } from '../../src/repair/repair.js';
 import { PHP_MAIL_CASES, phpFixture } from '../support/php-mail.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LintReport } from '../../src/compose/types.js';
+import type { LintReport } from '../../src/lint/index.js';
 import { lint } from '../../src/lint/index.js';
 import { repair } from '../../src/repair/repair.js';
 import { cases, inputOf, unitsOf } from '../support/corpus.js';

@@ -4,7 +4,7 @@
  * learn about a bad key when they configure signing, not from a receiver.
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { MailHygieneError } from '../../wire/errors.js';
+import { MailHygieneError } from '../../wire/index.js';
 import type { DkimOptions } from '../policy.js';
 
 export type DkimAlgorithm = 'rsa-sha256' | 'ed25519-sha256';

@@ -6,8 +6,7 @@
  */
 import { createHash, sign as cryptoSign } from 'node:crypto';
 import { domainToASCII } from 'node:url';
-import { blankQuotedStrings, stripComments } from '../../wire/cfws.js';
-import { MailHygieneError } from '../../wire/errors.js';
+import { blankQuotedStrings, MailHygieneError, stripComments } from '../../wire/index.js';
 import type { DkimOptions } from '../policy.js';
 import { alignedRelaxed, normalizeDomain } from './align.js';
 import { bodyHash as computeBodyHash } from './body-hash.js';

@@ -1,8 +1,7 @@
 /** D. Addresses, including the `[env]` envelope checks. */
 import { domainToUnicode } from 'node:url';
-import type { AddressProblem, LintMailbox } from '../../read/address-list.js';
-import { has8bitString } from '../../read/decode.js';
-import type { HeaderField } from '../../read/parse.js';
+import type { AddressProblem, HeaderField, LintMailbox } from '../../read/index.js';
+import { has8bitString } from '../../read/index.js';
 import { domainOf, type LintContext, orgDomain, type Rule, rule } from '../context.js';
 
 /** What each problem means, for findings and repair's refusals. */

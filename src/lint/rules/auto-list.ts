@@ -1,5 +1,5 @@
 /** F. Automatic, bulk and list mail. */
-import { commentEnd } from '../../wire/cfws.js';
+import { commentEnd } from '../../wire/index.js';
 import { type LintContext, type Rule, rule } from '../context.js';
 
 const ROBOT_LOCAL =

@@ -1,10 +1,13 @@
 /** E (content). HTML/text structure, empty bodies, attachments, format=flowed. */
 import { isAscii } from 'node:buffer';
-import { has8bitString } from '../../read/decode.js';
-import { parseParams } from '../../read/mime-params.js';
-import { decodedBody, type MimePart, partLabel } from '../../read/parse.js';
-import { formatCodePoint } from '../../wire/errors.js';
-import { findUnsafeCodePoint } from '../../wire/header/single-line.js';
+import {
+  decodedBody,
+  has8bitString,
+  type MimePart,
+  parseParams,
+  partLabel,
+} from '../../read/index.js';
+import { findUnsafeCodePoint, formatCodePoint } from '../../wire/index.js';
 import { type LintContext, type Rule, rule } from '../context.js';
 import { wordSet } from '../words.js';
 import { confusable } from './addresses.js';

@@ -1,7 +1,7 @@
 /** C. Header encoding (RFC 2047 / RFC 6532). */
 
-import { has8bitString, isValidUtf8 } from '../../read/decode.js';
-import type { WordProblem } from '../../read/encoded-words.js';
+import type { WordProblem } from '../../read/index.js';
+import { has8bitString, isValidUtf8 } from '../../read/index.js';
 import { type Rule, rule } from '../context.js';
 
 const ADDRESS_FIELDS = new Set([

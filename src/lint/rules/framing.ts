@@ -1,6 +1,6 @@
 /** A. Message framing and line syntax. */
 
-import { partLabel } from '../../read/parse.js';
+import { partLabel } from '../../read/index.js';
 import { type Rule, rule } from '../context.js';
 import { plural } from '../plural.js';
 

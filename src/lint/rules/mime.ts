@@ -1,26 +1,29 @@
 /** E. MIME structure, charsets and transfer encodings. */
 import { isAscii } from 'node:buffer';
-import {
-  c1Sibling,
-  indexOfC1,
-  indexOfStrictMismatch,
-  isUnicodeCharset,
-  resolveCharset,
-  strictReading,
-  wordCharset,
-} from '../../read/charset.js';
-import { isKnownCharset, isValidUtf8 } from '../../read/decode.js';
-import type { ParamProblem } from '../../read/mime-params.js';
+import type { ParamProblem } from '../../read/index.js';
 import {
   bodyBytes,
+  c1Sibling,
   decodedBody,
+  indexOfC1,
+  indexOfStrictMismatch,
+  isKnownCharset,
+  isUnicodeCharset,
+  isValidUtf8,
   isWellFormedQuotedPrintable,
   lineOf,
   type MimePart,
   partLabel,
-} from '../../read/parse.js';
-import { stripComments } from '../../wire/cfws.js';
-import { MAX_MIME_DEPTH, MAX_MIME_PARTS, META_CHARSET_WINDOW } from '../../wire/limits.js';
+  resolveCharset,
+  strictReading,
+  wordCharset,
+} from '../../read/index.js';
+import {
+  MAX_MIME_DEPTH,
+  MAX_MIME_PARTS,
+  META_CHARSET_WINDOW,
+  stripComments,
+} from '../../wire/index.js';
 import { type LintContext, type Rule, rule } from '../context.js';
 
 function hdr(part: MimePart, key: string) {

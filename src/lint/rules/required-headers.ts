@@ -1,8 +1,7 @@
 /** B. Required and singleton header fields. */
 
-import { checkDate } from '../../read/date.js';
-import { partLabel } from '../../read/parse.js';
-import { isCfws, skipCfws } from '../../wire/cfws.js';
+import { checkDate, partLabel } from '../../read/index.js';
+import { isCfws, skipCfws } from '../../wire/index.js';
 import { domainOf, type Rule, rule } from '../context.js';
 
 const missingFrom = rule('missing-from', 'error', 'B', ['raw'], (ctx) => {

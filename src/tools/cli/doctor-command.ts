@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { MailHygieneError } from '../../wire/errors.js';
+import { MailHygieneError } from '../../wire/index.js';
 import { type DoctorOptions, doctor, exitCodeOf, formatReport } from '../doctor/index.js';
 
 export interface CommandIo {

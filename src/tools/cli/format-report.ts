@@ -1,7 +1,7 @@
 /** Human output of lint reports: grouped by severity, rule id, location, hint. */
 
-import type { Finding, LintReport, Severity } from '../../compose/types.js';
-import { plural } from '../../lint/plural.js';
+import type { Finding, LintReport, Severity } from '../../lint/index.js';
+import { plural } from '../../lint/index.js';
 
 const COLOURS: Record<Severity | 'dim' | 'bold', [string, string]> = {
   error: ['\x1b[31m', '\x1b[39m'],

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import type { Envelope, LintReport } from '../../compose/types.js';
+import type { LintReport } from '../../lint/index.js';
 import { lint, rules } from '../../lint/index.js';
-import { checkDate } from '../../read/date.js';
+import { checkDate } from '../../read/index.js';
+import type { Envelope } from '../../wire/index.js';
 import { formatReport } from './format-report.js';
 import { type CliIo, EX, parseCommand, readInput, useColour } from './io.js';
 

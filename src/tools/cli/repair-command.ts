@@ -1,8 +1,8 @@
 /** `mailhygiene repair [file|-] [-o out] [--envelope-from a@b] [--legacy-charset x] [--json]` */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { RepairOptions } from '../../repair/types.js';
-import { MailHygieneError } from '../../wire/errors.js';
+import type { RepairOptions } from '../../repair/index.js';
+import { MailHygieneError } from '../../wire/index.js';
 import { type CliIo, EX, parseCommand, readInput } from './io.js';
 
 export const REPAIR_HELP = `Usage: mailhygiene repair [file|-] [options]

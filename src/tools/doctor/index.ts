@@ -3,7 +3,7 @@
  * DKIM, DMARC) and reports pass / warn / fail with the why and the fix.
  */
 import { isIP } from 'node:net';
-import { MailHygieneError } from '../../wire/errors.js';
+import { MailHygieneError } from '../../wire/index.js';
 import { checkDkimRecord } from './dkim-record.js';
 import { checkDmarc } from './dmarc.js';
 import { checkHelo, checkPtr } from './helo-ptr.js';

@@ -6,7 +6,7 @@
  */
 import { promises as dnsPromises } from 'node:dns';
 import { isIP } from 'node:net';
-import { MailHygieneError } from '../../wire/errors.js';
+import { MailHygieneError } from '../../wire/index.js';
 
 /** The subset of `dns.promises.Resolver` that doctor uses. */
 export interface DnsLike {

@@ -4,17 +4,18 @@
  * is a typed answer the backend can show, never an exception.
  */
 import { z } from 'zod';
-import { compose } from '../../compose/compose.js';
-import { resolveReversePath } from '../../compose/envelope.js';
-import { type Options, type Policy, resolvePolicy } from '../../compose/policy.js';
-import { parseOptions } from '../../compose/schema.js';
-import type { AddressInput, MessageInput } from '../../compose/types.js';
-import { TransportError } from '../../send/error.js';
-import { mapNodemailerError } from '../../send/nodemailer.js';
-import type { Mailbox } from '../../wire/address/mailbox.js';
-import { parseMailbox } from '../../wire/address/parse.js';
-import { MailHygieneError } from '../../wire/errors.js';
-import { ownData } from '../../wire/own.js';
+import type { MessageInput } from '../../compose/index.js';
+import {
+  compose,
+  type Options,
+  type Policy,
+  parseOptions,
+  resolvePolicy,
+  resolveReversePath,
+} from '../../compose/index.js';
+import { mapNodemailerError, TransportError } from '../../send/index.js';
+import type { AddressInput, Mailbox } from '../../wire/index.js';
+import { MailHygieneError, ownData, parseMailbox } from '../../wire/index.js';
 import { formatContactBody } from './body.js';
 import {
   bodyTextSchema,

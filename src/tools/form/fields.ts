@@ -4,8 +4,7 @@
  * issue carrying a stable code in `params.code` (see ./issues.ts).
  */
 import { z } from 'zod';
-import { parseMailbox } from '../../wire/address/parse.js';
-import { MailHygieneError } from '../../wire/errors.js';
+import { MailHygieneError, parseMailbox } from '../../wire/index.js';
 import { mixedScriptLabel, wholeScriptConfusableLabel } from './script.js';
 import { checkMultiLine, checkSingleLine, type TextProblem } from './text-checks.js';
 import type { ContactFormErrorCode } from './types.js';

@@ -1,6 +1,6 @@
 /** zod issues and compose() errors → the form's field errors. */
 import type { z } from 'zod';
-import type { MailHygieneError } from '../../wire/errors.js';
+import type { MailHygieneError } from '../../wire/index.js';
 import type { ContactFormError, ContactFormErrorCode } from './types.js';
 
 function fieldOf(path: readonly PropertyKey[]): string | null {

@@ -3,8 +3,7 @@
  * headers; multi-line fields (message, extra fields) go into the text body.
  * Problems are reported, never stripped (DESIGN.md "Reject, never silently strip").
  */
-import { formatCodePoint } from '../../wire/errors.js';
-import { findUnsafeCodePoint } from '../../wire/header/single-line.js';
+import { findUnsafeCodePoint, formatCodePoint } from '../../wire/index.js';
 import type { ContactFormErrorCode } from './types.js';
 
 /** A found problem: the code and a message naming the field. */

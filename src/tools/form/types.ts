@@ -1,13 +1,7 @@
 /** Public types of the contact-form helper. */
 import type { ZodType } from 'zod';
-import type { Options } from '../../compose/policy.js';
-import type {
-  AddressInput,
-  AddressList,
-  ComposedMessage,
-  MessageInput,
-} from '../../compose/types.js';
-import type { ErrorCode } from '../../wire/errors.js';
+import type { ComposedMessage, MessageInput, Options } from '../../compose/index.js';
+import type { AddressInput, AddressList, ErrorCode } from '../../wire/index.js';
 
 /**
  * Stable codes of a field error. Besides the library's own {@link ErrorCode}s

@@ -5,11 +5,11 @@
  * Runs in linear time: one left-to-right scan, no backtracking regexes.
  */
 
-import type { AddressInput } from '../../compose/types.js';
 import { formatCodePoint, MailHygieneError } from '../errors.js';
 import { findUnsafeCodePoint } from '../header/single-line.js';
 import { hasDefaultIgnorableOrBidi, toAsciiDomain } from './domain.js';
 import type { Mailbox } from './mailbox.js';
+import type { AddressInput } from './types.js';
 
 /** Longer input is refused before any parsing: a display name plus a 254-octet address fits easily. */
 const MAX_INPUT = 2048;

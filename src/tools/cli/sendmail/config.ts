@@ -7,11 +7,9 @@
  * `envelopeform` must not silently fall back to a default.
  */
 import { readFileSync } from 'node:fs';
-import { legacyCharsetProblem } from '../../../read/charset.js';
-import { assertEnvelopeAddress } from '../../../send/argv.js';
-import { TransportError } from '../../../send/error.js';
-import { loadNodemailer } from '../../../send/smtp.js';
-import { isLocalDomain } from '../../../wire/address/domain.js';
+import { legacyCharsetProblem } from '../../../read/index.js';
+import { assertEnvelopeAddress, loadNodemailer, TransportError } from '../../../send/index.js';
+import { isLocalDomain } from '../../../wire/index.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/mailhygiene.json';
 /** Where messages go that could not be sent, unless the file says otherwise. */

@@ -15,7 +15,7 @@ import {
   realFs,
   removeTemps,
   writeSyncedTemp,
-} from '../../../send/atomic-file.js';
+} from '../../../send/index.js';
 
 /** What `<id>.json` says about a dead letter. */
 export interface DeadLetterRecord {

@@ -5,8 +5,8 @@
  * bounces go nowhere; the configured bounce address replaces it.
  */
 
-import { assertEnvelopeAddress } from '../../../send/argv.js';
-import { isLocalDomain } from '../../../wire/address/domain.js';
+import { assertEnvelopeAddress } from '../../../send/index.js';
+import { isLocalDomain } from '../../../wire/index.js';
 
 /** The chosen reverse-path and, when the requested one was not used, why. */
 export interface SenderChoice {

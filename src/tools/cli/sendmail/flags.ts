@@ -10,7 +10,7 @@
  * turn a sender address into a file write, and a shim that quietly ignored an
  * unknown option would hide such an attempt.
  */
-import { findUnsafeCodePoint } from '../../../wire/header/single-line.js';
+import { findUnsafeCodePoint } from '../../../wire/index.js';
 
 /** What the command line asks for. */
 export interface SendmailFlags {

@@ -6,10 +6,11 @@
  * shim exits, with the reason beside it.
  */
 
-import type { Envelope, Finding } from '../../../compose/types.js';
-import { TransportError } from '../../../send/error.js';
-import type { SendResult, Transport } from '../../../send/types.js';
-import { MailHygieneError } from '../../../wire/errors.js';
+import type { Finding } from '../../../lint/index.js';
+import type { SendResult, Transport } from '../../../send/index.js';
+import { TransportError } from '../../../send/index.js';
+import type { Envelope } from '../../../wire/index.js';
+import { MailHygieneError } from '../../../wire/index.js';
 import { ConfigError, checkTransportInstalled, loadConfig, type SendmailConfig } from './config.js';
 import type { DeadLetterRecord } from './dead-letter.js';
 import {

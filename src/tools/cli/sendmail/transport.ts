@@ -3,7 +3,7 @@
  * configured; nodemailer is loaded by smtpTransport itself on first send, so
  * the sendmail and file paths never touch it.
  */
-import type { Transport } from '../../../send/types.js';
+import type { Transport } from '../../../send/index.js';
 import type { TransportConfig } from './config.js';
 
 /** Set in the environment of a sendmail transport child: the shim must not call itself. */
