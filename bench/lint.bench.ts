@@ -12,7 +12,7 @@ import { attachmentMessage, contactMessage, newsletterMessage } from './fixtures
 import { benchOptionsFromEnv, markdownTable, runInterleaved } from './harness.js';
 
 const OPTIONS = { envelopeFrom: 'bounces@example.com' };
-const selfCheck = { rules: SELF_CHECK_RULES as string[] };
+const selfCheck = { rules: SELF_CHECK_RULES };
 
 /** Runs the lint scenarios; returns markdown. */
 export async function runLintBench(): Promise<string> {

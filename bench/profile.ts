@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     ).raw;
   }
   const fn = raw
-    ? () => lint(raw!, process.env.SELF ? { rules: SELF_CHECK_RULES as string[] } : {})
+    ? () => lint(raw!, process.env.SELF ? { rules: SELF_CHECK_RULES } : {})
     : run[what];
   if (!fn) throw new Error(`unknown scenario ${what}`);
   const t0 = performance.now();

@@ -29,8 +29,16 @@ export {
   resolvePolicy,
   strict as strictPolicy,
 } from './compose/index.js';
-export type { Finding, LintOptions, LintReport, RuleInfo, Severity } from './lint/index.js';
-export { lint, rules } from './lint/index.js';
+export type {
+  Finding,
+  FindingLocation,
+  LintOptions,
+  LintReport,
+  RuleId,
+  RuleInfo,
+  Severity,
+} from './lint/index.js';
+export { formatLocation, lint, rules } from './lint/index.js';
 export type { RepairOptions, RepairResult } from './repair/index.js';
 export { repair } from './repair/index.js';
 export type {

@@ -10,19 +10,19 @@
  * to produce (HYGIENE-RULES.md keeps them warnings for `lint`).
  */
 
-import type { Finding } from '../lint/index.js';
-import { lint, parseMessage, SELF_CHECK_RULES } from '../lint/index.js';
+import type { Finding, RuleId } from '../lint/index.js';
+import { formatLocation, lint, parseMessage, SELF_CHECK_RULES } from '../lint/index.js';
 import { MailHygieneError } from '../wire/index.js';
 import type { Policy } from './policy.js';
 
 /** README: "multipart/alternative whenever there is HTML": an HTML-only message is our bug. */
-const REFUSED_WARNINGS = ['html-only'];
+const REFUSED_WARNINGS: readonly RuleId[] = ['html-only'];
 
 export function selfCheck(raw: Buffer, policy: Policy): void {
   const msg = parseMessage(raw);
   // Every lint option spelled out: none may be read from a polluted Object.prototype.
   const options = { smtputf8: policy.smtputf8, now: policy.now(), envelope: undefined };
-  const errors = lint(msg, { ...options, rules: SELF_CHECK_RULES as string[] }).findings.filter(
+  const errors = lint(msg, { ...options, rules: SELF_CHECK_RULES }).findings.filter(
     (f) => f.severity === 'error',
   );
   errors.push(...lint(msg, { ...options, rules: REFUSED_WARNINGS }).findings);
@@ -35,6 +35,6 @@ export function selfCheck(raw: Buffer, policy: Policy): void {
 
 function describe(findings: readonly Finding[]): string {
   return findings
-    .map((f) => `${f.rule}${f.location ? ` (${f.location})` : ''}: ${f.message}`)
+    .map((f) => `${f.rule}${f.location ? ` (${formatLocation(f.location)})` : ''}: ${f.message}`)
     .join('; ');
 }

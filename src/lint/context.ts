@@ -16,19 +16,22 @@ import {
   type MimePart,
   type ParsedMessage,
   parseAddressList,
-  partLabel,
   unfold,
 } from '../read/index.js';
 import type { Envelope } from '../wire/index.js';
-import type { Finding, Severity } from './findings.js';
+import type { Finding, FindingLocation, Severity } from './findings.js';
+import type { RuleId } from './rule-ids.js';
 
 export interface LintOptions {
   /** SMTP envelope; enables the `[env]` rules. */
   envelope?: Envelope;
-  /** Reference time for `date-skew` (default: now). */
-  now?: Date;
+  /**
+   * Reference time for `date-skew` (default: the clock), as for `compose()` and
+   * `repair()`: `() => Date`. A `Date` is accepted too.
+   */
+  now?: (() => Date) | Date;
   /** Only run these rule ids. */
-  rules?: string[];
+  rules?: readonly RuleId[];
   /**
    * The message is sent with SMTPUTF8 (RFC 6531/6532): raw UTF-8 in address
    * headers is then allowed. The composer sets it from its own `smtputf8` policy.
@@ -40,7 +43,7 @@ export type Section = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'H';
 
 export interface RuleInfo {
   /** Stable id from docs/HYGIENE-RULES.md. */
-  id: string;
+  id: RuleId;
   /** Primary severity (a rule may report a sub-case at another severity). */
   severity: Severity;
   section: Section;
@@ -54,7 +57,7 @@ export interface Rule extends RuleInfo {
 
 /** Declares a rule. */
 export function rule(
-  id: string,
+  id: RuleId,
   severity: Severity,
   section: Section,
   needs: ReadonlyArray<'raw' | 'env'>,
@@ -87,14 +90,20 @@ export class LintContext {
     readonly msg: ParsedMessage,
     readonly options: LintOptions,
   ) {
-    this.now = options.now ?? new Date();
+    const now = options.now;
+    this.now = typeof now === 'function' ? now() : (now ?? new Date());
   }
 
   get envelope(): Envelope | undefined {
     return this.options.envelope;
   }
 
-  report(r: RuleInfo, message: string, location?: string, severity: Severity = r.severity): void {
+  report(
+    r: RuleInfo,
+    message: string,
+    location?: FindingLocation,
+    severity: Severity = r.severity,
+  ): void {
     const f: Finding = { rule: r.id, severity, message };
     if (location !== undefined) f.location = location;
     this.findings.push(f);
@@ -175,10 +184,9 @@ export class LintContext {
     return this.allFieldsCache;
   }
 
-  /** `header Subject (line 3)`, or `part 1.2 header Content-Type (line 40)`. */
-  loc(field: HeaderField, part?: MimePart): string {
-    const prefix = part && part.path !== '' ? `${partLabel(part)} ` : '';
-    return `${prefix}header ${field.name} (line ${field.line})`;
+  /** Where a field is: `header Subject (line 3)`, or `part 1.2 header Content-Type (line 40)`. */
+  loc(field: HeaderField, part?: MimePart): FindingLocation {
+    return { part: part?.path ?? '', header: field.name, line: field.line };
   }
 
   /** The first Subject, RFC 2047-decoded. */

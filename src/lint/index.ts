@@ -67,7 +67,9 @@ function isParsed(x: unknown): x is ParsedMessage {
   return typeof x === 'object' && x !== null && 'root' in x && 'lineStarts' in x;
 }
 
-export type { Finding, LintReport, Severity } from './findings.js';
+export type { Finding, FindingLocation, LintReport, Severity } from './findings.js';
+export { formatLocation } from './findings.js';
 export { plural } from './plural.js';
+export { isRuleId, RULE_IDS, type RuleId } from './rule-ids.js';
 export { PROBLEM_TEXT } from './rules/addresses.js';
 export { ENTITY_SINGLETONS, SINGLETONS } from './rules/required-headers.js';

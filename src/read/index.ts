@@ -44,6 +44,5 @@ export {
   leaves,
   lineOf,
   parseMessage,
-  partLabel,
   unfold,
 } from './parse.js';

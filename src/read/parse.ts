@@ -462,11 +462,6 @@ export function bodyText(msg: ParsedMessage, part: MimePart) {
   return decodeCharset(decodedBody(msg, part), part.contentType?.params.get('charset'));
 }
 
-/** Human location of a part: `message` or `part 1.2`. */
-export function partLabel(part: MimePart): string {
-  return part.path === '' ? 'message' : `part ${part.path}`;
-}
-
 /** Leaf parts (no children), depth first. */
 export function leaves(msg: ParsedMessage): MimePart[] {
   return msg.parts.filter((p) => p.children.length === 0 && !p.mediaType.startsWith('multipart/'));

@@ -3,11 +3,11 @@
  * original that the repaired bytes no longer have, reported with what was done.
  */
 
-import type { Finding } from '../lint/index.js';
+import type { Finding, RuleId } from '../lint/index.js';
 import type { ParsedMessage } from '../read/index.js';
 
 /** Rule ids repair fixes, with what it does about them. */
-export const ACTIONS: Readonly<Record<string, string>> = {
+export const ACTIONS: Readonly<Partial<Record<RuleId, string>>> = {
   'bare-cr-or-lf': 'line endings normalised to CRLF',
   'missing-date': 'Date added',
   'invalid-date': 'Date rewritten in RFC 5322 form',
@@ -48,7 +48,7 @@ export const ACTIONS: Readonly<Record<string, string>> = {
 };
 
 /** Info findings repair acts on: filters score them or parsers report them as defects. */
-const INFO_ACTED_ON = new Set([
+const INFO_ACTED_ON = new Set<RuleId>([
   'needless-encoding',
   'php-mail-fingerprint',
   'encoded-word-forbidden-context',
@@ -113,7 +113,7 @@ export interface FindingTargets {
  * Warnings repair fixes even when nothing else is wrong: a Bcc field would
  * show every hidden recipient to everyone who gets the message.
  */
-const MUST_FIX = new Set([
+const MUST_FIX = new Set<RuleId>([
   'bcc-header-leak',
   // Issue 13: a strict reader shows C1 controls where the sender wrote € – „ “:
   // the text is re-read in the Windows code page and written as UTF-8.
@@ -121,7 +121,7 @@ const MUST_FIX = new Set([
 ]);
 
 /** Rules about the top-level header block wherever they point (MIME-Version is not the body's). */
-const HEADER_RULES = new Set(['missing-mime-version', 'mime-version-invalid']);
+const HEADER_RULES = new Set<RuleId>(['missing-mime-version', 'mime-version-invalid']);
 
 /** Last line of the message's header block (1-based). */
 function headerEndLine(msg: ParsedMessage): number {
@@ -149,30 +149,36 @@ type Target =
 function targetOf(f: Finding, msg: ParsedMessage, headerEnd: number): Target {
   // LF line ends become CRLF everywhere without a rebuild; a bare CR needs one.
   if (f.rule === 'bare-cr-or-lf' && msg.stats.bareCr === 0) return { depth: 'line-ends' };
-  const loc = f.location ?? '';
-  if (loc === 'header block') return { depth: 'header' };
-  if (loc === 'message') return { depth: 'body', part: '' };
-  const header = /^header (\S+) \(line (\d+)\)$/.exec(loc);
-  if (header) {
+  const loc = f.location;
+  // No location (more over-long lines than lint lists) or the envelope: the rebuild finds them itself.
+  if (loc === undefined || loc.area === 'envelope') return { depth: 'body', part: undefined };
+  // Anything inside a MIME part (a field, a line, the part itself) is fixed by rebuilding that part.
+  if (loc.part !== '') return { depth: 'body', part: loc.part };
+  if (loc.header !== undefined) {
+    // A field without a proper name (empty, or a no-break space in it) is not re-rendered in
+    // place: the body rebuild re-reads the whole message.
+    if (loc.header === '' || /\s/.test(loc.header)) return { depth: 'body', part: undefined };
     if (HEADER_RULES.has(f.rule)) {
-      return header[1]!.toLowerCase() === 'mime-version'
-        ? { depth: 'header', line: Number(header[2]) }
+      return loc.header.toLowerCase() === 'mime-version'
+        ? { depth: 'header', line: loc.line }
         : { depth: 'header' };
     }
     // The message's own Content-* fields describe its body: the body rebuild renders them.
-    if (header[1]!.toLowerCase().startsWith('content-')) return { depth: 'body', part: '' };
-    return { depth: 'header', line: Number(header[2]) };
+    if (loc.header.toLowerCase().startsWith('content-')) return { depth: 'body', part: '' };
+    return { depth: 'header', line: loc.line };
   }
-  const part = /^part ([\d.]+)/.exec(loc);
-  if (part) return { depth: 'body', part: part[1] };
-  const line = /^line (\d+)$/.exec(loc);
-  if (line) {
-    const n = Number(line[1]);
+  if (loc.area === 'header') {
+    // A line of the header block that is no field (no name, no separator after it): there is
+    // no field to re-render; the rebuild re-reads the block. The block as a whole: re-render it.
+    return loc.line === undefined ? { depth: 'header' } : { depth: 'body', part: undefined };
+  }
+  if (loc.area === undefined && loc.line !== undefined) {
+    const n = loc.line;
     if (n <= headerEnd) return { depth: 'header', line: fieldAt(msg, n) };
     return { depth: 'body', part: partAtLine(msg, n) };
   }
-  // No location (more over-long lines than lint lists): the rebuild finds them itself.
-  return { depth: 'body', part: undefined };
+  // The message as a whole, or its body.
+  return { depth: 'body', part: '' };
 }
 
 /** First line of the top-level field that holds line `n`. */

@@ -7,8 +7,8 @@
  */
 
 import { resolvePolicy } from '../compose/index.js';
-import type { Finding } from '../lint/index.js';
-import { lint, rules, SELF_CHECK_RULES } from '../lint/index.js';
+import type { Finding, RuleId } from '../lint/index.js';
+import { formatLocation, lint, rules, SELF_CHECK_RULES } from '../lint/index.js';
 import { legacyCharsetProblem, parseMessage, unfold } from '../read/index.js';
 import type { Envelope } from '../wire/index.js';
 import { chunksToBufferSync, importLazily, MailHygieneError, renderChunks } from '../wire/index.js';
@@ -91,7 +91,8 @@ export async function repair(
   const targets = findingTargets(
     // An envelope finding is the envelope's to fix, unless a header field (Return-Path) caused it.
     before.findings.filter(
-      (f) => !ENVELOPE_RULES.has(f.rule) || f.location?.startsWith('header ') === true,
+      (f) =>
+        !ENVELOPE_RULES.has(f.rule) || (f.location?.part === '' && f.location.header !== undefined),
     ),
     msg,
   );
@@ -165,7 +166,7 @@ export async function repair(
   if (remaining) {
     refuse(
       `unrepairable:${remaining.rule}`,
-      `${remaining.message}${remaining.location ? ` (${remaining.location})` : ''}`,
+      `${remaining.message}${remaining.location ? ` (${formatLocation(remaining.location)})` : ''}`,
     );
   }
   const applied = appliedFindings(before.findings, after.findings).filter(
@@ -183,7 +184,7 @@ export async function repair(
  * warning- and info-only rules cannot change the result; skipping them spares
  * a cold start of each on every shim run.
  */
-function afterRules(before: readonly Finding[]): string[] {
+function afterRules(before: readonly Finding[]): RuleId[] {
   return [...new Set([...SELF_CHECK_RULES, ...before.map((f) => f.rule)])];
 }
 

@@ -7,11 +7,6 @@
 import type { Finding } from '../lint/index.js';
 import type { ParsedMessage } from '../read/index.js';
 
-/** `part 1.2 header …` → '1.2'; a top-level location → '' (the message). */
-function pathOf(f: Finding): string {
-  return (f.location === undefined ? null : /^part ([\d.]+)/.exec(f.location))?.[1] ?? '';
-}
-
 /**
  * True when `f` is a `needless-base64-text` finding whose part is still a
  * base64 text leaf in the repaired message (lint skips attachments, so a text
@@ -19,7 +14,8 @@ function pathOf(f: Finding): string {
  */
 export function vanishedUnfixed(out: ParsedMessage, f: Finding): boolean {
   if (f.rule !== 'needless-base64-text') return false;
-  const path = pathOf(f);
+  // A finding without a location is about the message ('').
+  const path = f.location?.part ?? '';
   const part = out.parts.find((p) => p.path === path);
   return (
     part !== undefined &&

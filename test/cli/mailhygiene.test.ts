@@ -55,6 +55,9 @@ describe('mailhygiene lint', () => {
     expect(warningsAt).toBeGreaterThan(errorsAt);
     expect(r.stdout).toContain('missing-date');
     expect(r.stdout).toContain('Add "Date:"');
+    // Locations are data; the human report writes them as text.
+    expect(r.stdout).toMatch(/subject-needs-encoding {2}header Subject \(line 3\)\n/);
+    expect(r.stdout).toMatch(/missing-date {2}header block\n/);
   });
   it('exits 1 on warnings only with --strict, 0 without', () => {
     expect(run(['lint', sample('probe-no-to.eml')]).code).toBe(0);
@@ -74,6 +77,11 @@ describe('mailhygiene lint', () => {
         expect.arrayContaining(['message', 'rule', 'severity']),
       );
     }
+    // The location is printed as data, not as the human text.
+    const at = (rule: string) =>
+      out.files[0].findings.find((f: { rule: string }) => f.rule === rule).location;
+    expect(at('subject-needs-encoding')).toEqual({ part: '', header: 'Subject', line: 3 });
+    expect(at('missing-date')).toEqual({ part: '', area: 'header' });
   });
   it('reads stdin with "-" and applies --envelope-from', () => {
     const raw = readFileSync(sample('good.eml'));
@@ -216,7 +224,9 @@ describe('colour', () => {
   });
   it('formatReport emits ANSI codes only when asked', () => {
     const report = {
-      findings: [{ rule: 'missing-date', severity: 'error' as const, message: 'No Date.' }],
+      findings: [
+        { rule: 'missing-date' as const, severity: 'error' as const, message: 'No Date.' },
+      ],
       errors: 1,
       warnings: 0,
     };

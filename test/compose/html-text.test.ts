@@ -78,7 +78,7 @@ describe('self-check: an HTML-only message is refused', () => {
 
   it('throws SELF_CHECK_FAILED naming html-only', () => {
     const policy = { ...strict, now };
-    expect(() => selfCheck(Buffer.from(htmlOnly), policy)).toThrow(/html-only/);
+    expect(() => selfCheck(Buffer.from(htmlOnly), policy)).toThrow(/html-only \(message\): /);
     try {
       selfCheck(Buffer.from(htmlOnly), policy);
     } catch (e) {

@@ -33,7 +33,7 @@ describe('SELF_CHECK_RULES', () => {
       const subset = errors(
         lint(bytes, {
           now: new Date('2026-01-01T00:00:00Z'),
-          rules: SELF_CHECK_RULES as string[],
+          rules: SELF_CHECK_RULES,
         }),
       );
       expect(all.length).toBeGreaterThan(0);
@@ -52,7 +52,7 @@ describe('SELF_CHECK_RULES', () => {
       },
       { envelopeFrom: 'bounces@example.com' },
     );
-    expect(lint(raw, { rules: SELF_CHECK_RULES as string[] }).errors).toBe(0);
+    expect(lint(raw, { rules: SELF_CHECK_RULES }).errors).toBe(0);
     expect(lint(raw).errors).toBe(0);
   });
 });

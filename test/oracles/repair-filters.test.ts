@@ -100,7 +100,7 @@ describe('repair and the real filters', () => {
     const refused = f.name in REFUSED;
     it(`${f.name}: lint names what SpamAssassin finds${refused ? '' : '; after repair those rules are gone and Postfix accepts it'}`, async () => {
       const before = await spamCheck(f.raw);
-      const lintBefore = new Set(lintAsSpamAssassin(f.raw).findings.map((x) => x.rule));
+      const lintBefore = new Set<string>(lintAsSpamAssassin(f.raw).findings.map((x) => x.rule));
       const mapped = before.rules.filter((r) => CATALOGUE.has(r.name));
       for (const r of mapped) {
         const other = OTHER_ID[f.name]?.[r.name];
@@ -118,8 +118,8 @@ describe('repair and the real filters', () => {
         envelopeFrom: 'bounces@example.com',
       });
       const after = await spamCheck(repaired.raw);
-      const lintAfter = new Set(lint(repaired.raw).findings.map((x) => x.rule));
-      const fixed = new Set(repaired.applied.map((a) => a.rule));
+      const lintAfter = new Set<string>(lint(repaired.raw).findings.map((x) => x.rule));
+      const fixed = new Set<string>(repaired.applied.map((a) => a.rule));
       for (const r of mapped) {
         const ids = [...CATALOGUE.get(r.name)!];
         // A rule whose lint ids repair fixed (and lint no longer reports) must be silent now.

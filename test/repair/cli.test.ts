@@ -33,6 +33,9 @@ describe('mailhygiene repair', () => {
         'html-without-mime',
       ]),
     );
+    // The location, written as text.
+    expect(r.stderr).toMatch(/^subject-needs-encoding \[header Subject \(line 3\)\]: /m);
+    expect(r.stderr).toMatch(/^missing-date \[header block\]: /m);
   });
   it('reads stdin with "-", writes -o, and reports JSON with --json', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mh-repair-'));
@@ -55,6 +58,9 @@ describe('mailhygiene repair', () => {
     expect(r.stdout.length).toBe(0);
     expect(lint(readFileSync(out)).errors).toBe(0);
     const report = JSON.parse(r.stderr);
+    expect(
+      report.applied.find((a: { rule: string }) => a.rule === 'missing-date').location,
+    ).toEqual({ part: '', area: 'header' });
     expect(report.envelope).toEqual({ from: 'bounce@example.com', to: ['nodate@oracle.test'] });
     expect(report.applied.map((a: { rule: string }) => a.rule)).toEqual(
       expect.arrayContaining(['missing-date', 'envelope-sender-unroutable']),

@@ -36,7 +36,7 @@ const WARNED: Array<[rule: string, python: RegExp]> = [
 
 /** Python's findings that no lint warning left in place explains. */
 function unexplained(p: PyCheckResult, report: LintReport, raw: Buffer): string[] {
-  const warned = new Set(report.findings.map((x) => x.rule));
+  const warned = new Set<string>(report.findings.map((x) => x.rule));
   return pyFindingsOf(p, raw).filter(
     (x) => !WARNED.some(([rule, re]) => warned.has(rule) && re.test(x)),
   );

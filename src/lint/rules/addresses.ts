@@ -3,6 +3,7 @@ import { domainToUnicode } from 'node:url';
 import type { AddressProblem, HeaderField, LintMailbox } from '../../read/index.js';
 import { has8bitString } from '../../read/index.js';
 import { domainOf, type LintContext, orgDomain, type Rule, rule } from '../context.js';
+import type { FindingLocation } from '../findings.js';
 
 /** What each problem means, for findings and repair's refusals. */
 export const PROBLEM_TEXT: Record<AddressProblem, string> = {
@@ -142,11 +143,10 @@ const lengthExceeded = rule('address-length-exceeded', 'error', 'D', ['raw'], (c
   for (const a of env ? [env.from, ...env.to] : []) {
     const p = lengthProblem(a);
     if (p)
-      ctx.report(
-        lengthExceeded,
-        `Envelope address ${a.slice(0, 40)}…: ${p} (RFC 5321 §4.5.3.1).`,
-        'envelope',
-      );
+      ctx.report(lengthExceeded, `Envelope address ${a.slice(0, 40)}…: ${p} (RFC 5321 §4.5.3.1).`, {
+        part: '',
+        area: 'envelope',
+      });
   }
 });
 
@@ -176,7 +176,7 @@ const nonAsciiAddress = rule(
         ctx.report(
           nonAsciiAddress,
           `Envelope address ${a} is not ASCII; it needs SMTPUTF8 (RFC 6531). Convert the domain to an A-label.`,
-          'envelope',
+          { part: '', area: 'envelope' },
         );
       }
     }
@@ -322,7 +322,7 @@ const misaligned = rule('header-envelope-misaligned', 'warning', 'D', ['env'], (
   ctx.report(
     misaligned,
     `From domain ${from.domain} is aligned neither with the envelope sender ${env.from} (SPF) nor with a DKIM d=. DMARC fails; use a bounce address under ${fromOrg} or sign with d=${fromOrg}.`,
-    'envelope',
+    { part: '', area: 'envelope' },
   );
 });
 
@@ -348,7 +348,7 @@ export function unroutableReason(address: string): string | undefined {
 const unroutable = rule('envelope-sender-unroutable', 'error', 'D', ['env'], (ctx) => {
   const env = ctx.envelope;
   let sender = env?.from;
-  let where = 'envelope';
+  let where: FindingLocation = { part: '', area: 'envelope' };
   if (sender === undefined) {
     const rp = ctx.first('return-path');
     if (!rp) return;

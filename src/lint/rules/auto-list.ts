@@ -28,7 +28,7 @@ const autoSubmittedMissing = rule('auto-submitted-missing', 'warning', 'F', ['ra
   ctx.report(
     autoSubmittedMissing,
     `This looks machine-generated (${from && ROBOT_LOCAL.test(from.local) ? `sender ${from.address}` : `subject "${subject.slice(0, 40)}"`}) but has no Auto-Submitted field. Add "Auto-Submitted: ${replyish ? 'auto-replied' : 'auto-generated'}" (RFC 3834 §5) so autoresponders do not reply.`,
-    'header block',
+    { part: '', area: 'header' },
   );
 });
 
@@ -39,7 +39,7 @@ const loopRisk = rule('autoreply-loop-risk', 'warning', 'F', ['raw', 'env'], (ct
     ctx.report(
       loopRisk,
       `An auto-reply is sent with envelope sender ${env.from}; use the null sender <> so a bounce or another autoresponder cannot loop (RFC 3834 §3.3, RFC 5321 §4.5.5).`,
-      'envelope',
+      { part: '', area: 'envelope' },
     );
   }
   const prec = ctx.first('precedence');
@@ -121,7 +121,7 @@ const listUnsubscribe = rule('list-unsubscribe', 'warning', 'F', ['raw'], (ctx) 
       ctx.report(
         listUnsubscribe,
         'Bulk or list mail without List-Unsubscribe. Add "List-Unsubscribe: <https://…>, <mailto:…>" plus List-Unsubscribe-Post for one-click (RFC 2369, RFC 8058; required by Gmail and Yahoo).',
-        'header block',
+        { part: '', area: 'header' },
       );
     }
     return;

@@ -1,12 +1,6 @@
 /** E (content). HTML/text structure, empty bodies, attachments, format=flowed. */
 import { isAscii } from 'node:buffer';
-import {
-  decodedBody,
-  has8bitString,
-  type MimePart,
-  parseParams,
-  partLabel,
-} from '../../read/index.js';
+import { decodedBody, has8bitString, type MimePart, parseParams } from '../../read/index.js';
 import { findUnsafeCodePoint, formatCodePoint } from '../../wire/index.js';
 import { type LintContext, type Rule, rule } from '../context.js';
 import { wordSet } from '../words.js';
@@ -131,7 +125,7 @@ const htmlOnly = rule('html-only', 'warning', 'E', ['raw'], (ctx) => {
   ctx.report(
     htmlOnly,
     'The message has HTML but no text/plain alternative, which spam filters score (MIME_HTML_ONLY). Add a plain-text rendering and send both as multipart/alternative (text first).',
-    partLabel(html[0]!),
+    { part: html[0]!.path },
   );
 });
 
@@ -147,7 +141,7 @@ const htmlWithoutMime = rule('html-without-mime', 'error', 'E', ['raw'], (ctx) =
       ctx.report(
         htmlWithoutMime,
         `HTML markup in a body ${part.contentType ? 'declared text/plain' : 'without Content-Type (text/plain by default)'}; recipients see raw tags. Declare "Content-Type: text/html; charset=utf-8" with MIME-Version and add a text/plain alternative.`,
-        partLabel(part),
+        { part: part.path },
       );
     }
   }
@@ -160,7 +154,7 @@ function children(part: MimePart) {
 const alternativeStructure = rule('alternative-structure', 'warning', 'E', ['raw'], (ctx) => {
   for (const alt of ctx.msg.parts.filter((p) => p.mediaType === 'multipart/alternative')) {
     const kids = children(alt);
-    const loc = partLabel(alt);
+    const loc = { part: alt.path };
     if (kids.length === 1) {
       ctx.report(
         alternativeStructure,
@@ -219,7 +213,7 @@ const partsDiffer = rule('alternative-parts-differ', 'warning', 'E', ['raw'], (c
       ctx.report(
         partsDiffer,
         'The text/plain part is only a "your client does not support HTML" notice. Put the real message text in it (MPART_ALT_DIFF).',
-        partLabel(plain),
+        { part: plain.path },
       );
       continue;
     }
@@ -232,7 +226,7 @@ const partsDiffer = rule('alternative-parts-differ', 'warning', 'E', ['raw'], (c
       ctx.report(
         partsDiffer,
         `The text and HTML alternatives share only ${common} of ${small} words; they should carry the same content (MPART_ALT_DIFF). Generate the text part from the HTML.`,
-        partLabel(alt),
+        { part: alt.path },
       );
       continue;
     }
@@ -242,7 +236,7 @@ const partsDiffer = rule('alternative-parts-differ', 'warning', 'E', ['raw'], (c
       ctx.report(
         partsDiffer,
         `The HTML links to ${missing.slice(0, 3).join(', ')}, which the text part does not mention; keep the link sets equal.`,
-        partLabel(alt),
+        { part: alt.path },
       );
     }
   }
@@ -271,7 +265,7 @@ const emptyBody = rule('empty-body', 'warning', 'E', ['raw'], (ctx) => {
   ctx.report(
     emptyBody,
     'The message has no text and no attachment; empty mail is scored as spam. Add the content (or do not send it).',
-    'message',
+    { part: '' },
   );
 });
 
@@ -298,7 +292,7 @@ const missingDisposition = rule(
       ctx.report(
         missingDisposition,
         `${t} has no Content-Disposition; add "Content-Disposition: attachment; filename=…" (or inline with a Content-ID for embedded images) (RFC 2183).`,
-        partLabel(part),
+        { part: part.path },
       );
     }
   },
@@ -386,11 +380,9 @@ const formatFlowed = rule('format-flowed-invalid', 'info', 'E', ['raw'], (ctx) =
       const delsp = part.contentType?.params.get('delsp')?.toLowerCase() === 'yes';
       if (delsp && isAscii(body)) problems.push('DelSp=yes is used for non-CJK text');
       if (problems.length > 0) {
-        ctx.report(
-          formatFlowed,
-          `format=flowed text: ${problems.join('; ')} (RFC 3676 §4).`,
-          partLabel(part),
-        );
+        ctx.report(formatFlowed, `format=flowed text: ${problems.join('; ')} (RFC 3676 §4).`, {
+          part: part.path,
+        });
       }
     } else if (lines.length >= 5) {
       const trailing = lines.filter((l) => / $/.test(l)).length;
@@ -398,7 +390,7 @@ const formatFlowed = rule('format-flowed-invalid', 'info', 'E', ['raw'], (ctx) =
         ctx.report(
           formatFlowed,
           `${trailing} of ${lines.length} lines end in spaces, which relays may strip; trim them or declare format=flowed.`,
-          partLabel(part),
+          { part: part.path },
         );
       }
     }

@@ -1,6 +1,5 @@
 /** A. Message framing and line syntax. */
 
-import { partLabel } from '../../read/index.js';
 import { type Rule, rule } from '../context.js';
 import { plural } from '../plural.js';
 
@@ -10,20 +9,20 @@ const bareCrOrLf = rule('bare-cr-or-lf', 'error', 'A', ['raw'], (ctx) => {
     ctx.report(
       bareCrOrLf,
       `Mixed line endings: ${s.crlf} CRLF and ${s.bareLf} bare LF. Normalise every line ending to CRLF (or consistently to LF when handing the message to local sendmail).`,
-      `line ${s.firstBareLf}`,
+      { part: '', line: s.firstBareLf },
     );
   } else if (s.bareLf > 0) {
     ctx.report(
       bareCrOrLf,
       `Lines end in bare LF (${plural(s.bareLf, 'line')}). On the wire every line must end in CRLF (RFC 5322 §2.3); convert before sending over SMTP. Only local /usr/sbin/sendmail accepts LF.`,
-      `line ${s.firstBareLf}`,
+      { part: '', line: s.firstBareLf },
     );
   }
   if (s.bareCr > 0) {
     ctx.report(
       bareCrOrLf,
       `${s.bareCr} bare CR octet(s) not followed by LF${s.crcrlf ? ` (${s.crcrlf} CR CR LF)` : ''}. A lone CR can hide a header line (injection); remove it or encode the content.`,
-      `line ${s.firstBareCr}`,
+      { part: '', line: s.firstBareCr },
     );
   }
 });
@@ -36,17 +35,15 @@ const nulByte = rule('nul-byte', 'error', 'A', ['raw'], (ctx) => {
   for (const part of ctx.msg.parts) {
     const headerEnd = part.bodyStart;
     if (b.subarray(part.start, headerEnd).indexOf(0) !== -1) {
-      ctx.report(
-        nulByte,
-        'A NUL octet in the header block. Remove it; headers cannot carry NUL.',
-        partLabel(part),
-      );
+      ctx.report(nulByte, 'A NUL octet in the header block. Remove it; headers cannot carry NUL.', {
+        part: part.path,
+      });
     }
     if (part.children.length === 0 && b.subarray(part.bodyStart, part.bodyEnd).indexOf(0) !== -1) {
       ctx.report(
         nulByte,
         'A NUL octet in the body. 7bit/8bit content must not contain NUL (RFC 2045 §2.7); base64-encode binary content.',
-        partLabel(part),
+        { part: part.path },
       );
     }
   }
@@ -58,7 +55,7 @@ const lineTooLong = rule('line-too-long', 'error', 'A', ['raw'], (ctx) => {
     ctx.report(
       lineTooLong,
       `Line is ${l.length} octets; the limit is 998 (RFC 5322 §2.1.1). Fold the header, or send the body as quoted-printable.`,
-      `line ${l.line}`,
+      { part: '', line: l.line },
     );
   }
   if (s.over998Count > s.over998.length) {
@@ -68,7 +65,7 @@ const lineTooLong = rule('line-too-long', 'error', 'A', ['raw'], (ctx) => {
     ctx.report(
       lineTooLong,
       `${s.over78Count - s.over998Count} line(s) exceed 78 characters (RFC 5322 §2.1.1 SHOULD); fold headers and use quoted-printable for long text lines.`,
-      `line ${s.firstOver78}`,
+      { part: '', line: s.firstOver78 },
       'info',
     );
   }
@@ -127,7 +124,7 @@ const headerNameInvalid = rule('header-name-invalid', 'error', 'A', ['raw'], (ct
         ctx.report(
           headerNameInvalid,
           'A header line starts with ":" (empty field name). Remove the line or give it a name.',
-          `${partLabel(part)} line ${h.line}`,
+          { part: part.path, area: 'header', line: h.line },
         );
       } else if (/[^\x21-\x39\x3b-\x7e]/.test(h.name)) {
         ctx.report(
@@ -149,7 +146,7 @@ const headerNameInvalid = rule('header-name-invalid', 'error', 'A', ['raw'], (ct
 
 const headerFoldingInvalid = rule('header-folding-invalid', 'error', 'A', ['raw'], (ctx) => {
   for (const d of ctx.msg.defects) {
-    const where = `${d.path === '' ? '' : `part ${d.path} `}line ${d.line}`;
+    const where = { part: d.path, line: d.line };
     if (d.kind === 'first-line-continuation') {
       ctx.report(
         headerFoldingInvalid,
@@ -186,7 +183,7 @@ const missingSeparator = rule('missing-header-body-separator', 'error', 'A', ['r
     ctx.report(
       missingSeparator,
       `Line ${d.line} is not a header field, but no empty line separates the header from the body. Insert an empty line (CRLF CRLF) after the last header (RFC 5322 §2.1).`,
-      `${d.path === '' ? 'message' : `part ${d.path}`} line ${d.line}`,
+      { part: d.path, area: 'header', line: d.line },
     );
   }
 });

@@ -1,5 +1,6 @@
 /** The rule catalogue, in the order of docs/HYGIENE-RULES.md. */
 import type { Rule } from '../context.js';
+import type { RuleId } from '../rule-ids.js';
 import { addressRules } from './addresses.js';
 import { autoListRules } from './auto-list.js';
 import { contentRules } from './content.js';
@@ -31,7 +32,7 @@ export const allRules: readonly Rule[] = Object.freeze([
  * must be added here (test/lint/self-check-rules.test.ts checks the primary
  * severities).
  */
-export const SELF_CHECK_RULES: readonly string[] = Object.freeze([
+export const SELF_CHECK_RULES: readonly RuleId[] = Object.freeze([
   // A: framing
   'bare-cr-or-lf',
   'nul-byte',

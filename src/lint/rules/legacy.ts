@@ -42,7 +42,7 @@ const unresolvedTemplate = rule('unresolved-template', 'warning', 'H', ['raw'], 
       ctx.report(
         unresolvedTemplate,
         `Placeholder "${m[0]}" in the body was not filled in; fix the mail-merge before sending.`,
-        part.path === '' ? 'message body' : `part ${part.path}`,
+        { part: part.path, area: 'body' },
       );
   }
 });
@@ -87,7 +87,7 @@ const recipientCount = rule('recipient-count-high', 'warning', 'H', ['raw', 'env
     ctx.report(
       recipientCount,
       `${env.to.length} envelope recipients; servers need accept only 100 per transaction (RFC 5321 §4.5.3.1.8). Split the delivery.`,
-      'envelope',
+      { part: '', area: 'envelope' },
     );
   }
   if (headerRcpts.some((m) => /^recipients?$/i.test(m.displayName.trim()))) {

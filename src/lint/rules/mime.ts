@@ -13,7 +13,6 @@ import {
   isWellFormedQuotedPrintable,
   lineOf,
   type MimePart,
-  partLabel,
   resolveCharset,
   strictReading,
   wordCharset,
@@ -25,13 +24,14 @@ import {
   stripComments,
 } from '../../wire/index.js';
 import { type LintContext, type Rule, rule } from '../context.js';
+import type { FindingLocation } from '../findings.js';
 
 function hdr(part: MimePart, key: string) {
   return part.headers.find((h) => h.key === key);
 }
-function where(ctx: LintContext, part: MimePart, key: string): string {
+function where(ctx: LintContext, part: MimePart, key: string): FindingLocation {
   const h = hdr(part, key);
-  return h ? ctx.loc(h, part) : partLabel(part);
+  return h ? ctx.loc(h, part) : { part: part.path };
 }
 function isText(part: MimePart): boolean {
   return part.mediaType.startsWith('text/') && part.children.length === 0;
@@ -545,7 +545,7 @@ const boundaryInvalid = rule('boundary-invalid', 'error', 'E', ['raw'], (ctx) =>
     }
   }
   for (const d of ctx.msg.defects) {
-    const loc = d.path === '' ? 'message' : `part ${d.path}`;
+    const loc = { part: d.path };
     if (d.kind === 'no-delimiter') {
       ctx.report(
         boundaryInvalid,

@@ -1,6 +1,6 @@
 /** B. Required and singleton header fields. */
 
-import { checkDate, partLabel } from '../../read/index.js';
+import { checkDate } from '../../read/index.js';
 import { isCfws, skipCfws } from '../../wire/index.js';
 import { domainOf, type Rule, rule } from '../context.js';
 
@@ -10,7 +10,7 @@ const missingFrom = rule('missing-from', 'error', 'B', ['raw'], (ctx) => {
     ctx.report(
       missingFrom,
       'No From field. Every message needs exactly one From (RFC 5322 §3.6); Gmail rejects mail without it.',
-      'header block',
+      { part: '', area: 'header' },
     );
   } else if (from.every((f) => ctx.value(f) === '')) {
     ctx.report(
@@ -26,7 +26,7 @@ const missingDate = rule('missing-date', 'error', 'B', ['raw'], (ctx) => {
     ctx.report(
       missingDate,
       'No Date field. Add "Date:" with the submission time and a numeric zone (RFC 5322 §3.6.1); do not rely on the relay to add it.',
-      'header block',
+      { part: '', area: 'header' },
     );
   }
 });
@@ -71,7 +71,7 @@ const missingMessageId = rule('missing-message-id', 'warning', 'B', ['raw'], (ct
     ctx.report(
       missingMessageId,
       'No Message-ID field. Add "<unique@your-domain>" (RFC 5322 §3.6.4); its absence is scored as spam.',
-      'header block',
+      { part: '', area: 'header' },
     );
   }
 });
@@ -160,7 +160,7 @@ const duplicateSingleton = rule('duplicate-singleton-header', 'error', 'B', ['ra
         ctx.report(
           duplicateSingleton,
           `${fields[0]!.name} occurs ${fields.length} times (lines ${fields.map((x) => x.line).join(', ')}); it may occur once. Gmail and Yahoo reject such mail. Keep one field; if they differ, this may be an injection.`,
-          `${part.path === '' ? '' : `${partLabel(part)} `}header ${fields[0]!.name} (line ${fields[1]!.line})`,
+          { part: part.path, header: fields[0]!.name, line: fields[1]!.line },
         );
       }
     }
@@ -186,7 +186,7 @@ const missingTo = rule('missing-to', 'warning', 'B', ['raw'], (ctx) => {
     ctx.report(
       missingTo,
       'No To field. It is legal but scored as spam; address the primary recipient in To (Bcc-only mail: put the sender or a group "Undisclosed recipients" there).',
-      'header block',
+      { part: '', area: 'header' },
     );
     return;
   }
@@ -208,7 +208,7 @@ const missingSubject = rule('missing-or-empty-subject', 'warning', 'B', ['raw'],
     ctx.report(
       missingSubject,
       'No Subject field. Add a short descriptive subject; missing subjects are scored as spam.',
-      'header block',
+      { part: '', area: 'header' },
     );
   else if (s.text.trim() === '')
     ctx.report(

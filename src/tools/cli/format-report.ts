@@ -1,7 +1,7 @@
 /** Human output of lint reports: grouped by severity, rule id, location, hint. */
 
 import type { Finding, LintReport, Severity } from '../../lint/index.js';
-import { plural } from '../../lint/index.js';
+import { formatLocation, plural } from '../../lint/index.js';
 
 const COLOURS: Record<Severity | 'dim' | 'bold', [string, string]> = {
   error: ['\x1b[31m', '\x1b[39m'],
@@ -32,7 +32,8 @@ export function formatReport(name: string, report: LintReport, opts: { colour: b
     if (group.length === 0) continue;
     lines.push(`  ${c(sev, `${HEADINGS[sev]} (${group.length})`)}`);
     for (const f of group) {
-      lines.push(`    ${c(sev, f.rule)}${f.location ? c('dim', `  ${f.location}`) : ''}`);
+      const where = f.location ? c('dim', `  ${formatLocation(f.location)}`) : '';
+      lines.push(`    ${c(sev, f.rule)}${where}`);
       lines.push(`      ${f.message}`);
     }
   }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { LintReport } from '../../lint/index.js';
-import { lint, rules } from '../../lint/index.js';
+import type { LintReport, RuleId } from '../../lint/index.js';
+import { isRuleId, lint, rules } from '../../lint/index.js';
 import { checkDate } from '../../read/index.js';
 import type { Envelope } from '../../wire/index.js';
 import { formatReport } from './format-report.js';
@@ -33,8 +33,7 @@ Options:
 Exit status: 0 clean, 1 warnings with --strict, 2 errors, 64 usage, 66 unreadable or empty input.
 `;
 
-const DATE_SKEW = 'date-skew';
-const RULE_IDS: ReadonlySet<string> = new Set(rules.map((r) => r.id));
+const DATE_SKEW: RuleId = 'date-skew';
 
 /** Runs `lint`; resolves to the exit status. */
 export async function runLintCommand(argv: string[], io: CliIo): Promise<number> {
@@ -84,8 +83,8 @@ type Values = ReturnType<typeof parse>['values'];
  * date-skew runs only with a reference time the user chose: judged against the
  * clock, every stored message would start failing a day after it was written.
  */
-function selectRules(values: Values): { rules: string[]; now?: Date } | string {
-  const unknown = (values.rule ?? []).filter((id) => !RULE_IDS.has(id));
+function selectRules(values: Values): { rules: RuleId[]; now?: Date } | string {
+  const unknown = (values.rule ?? []).filter((id) => !isRuleId(id));
   if (unknown.length > 0) {
     return `unknown rule ${unknown.map((id) => JSON.stringify(id)).join(', ')}; the rule ids are in ${RULES_DOC}`;
   }
@@ -98,7 +97,7 @@ function selectRules(values: Values): { rules: string[]; now?: Date } | string {
   } else if (values['date-skew']) {
     now = new Date();
   }
-  const wanted = values.rule ?? [...RULE_IDS];
+  const wanted = values.rule?.filter(isRuleId) ?? rules.map((r) => r.id);
   if (now) return { rules: wanted, now };
   if (values.rule?.includes(DATE_SKEW)) {
     return `--rule ${DATE_SKEW} needs a reference time: add --date-skew (the current time) or --now TIME`;

@@ -1,6 +1,7 @@
 /** `mailhygiene repair [file|-] [-o out] [--envelope-from a@b] [--legacy-charset x] [--json]` */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { formatLocation } from '../../lint/index.js';
 import type { RepairOptions } from '../../repair/index.js';
 import { MailHygieneError } from '../../wire/index.js';
 import { type CliIo, EX, parseCommand, readInput } from './io.js';
@@ -91,7 +92,8 @@ export async function runRepairCommand(argv: string[], io: CliIo): Promise<numbe
     );
   } else {
     for (const f of result.applied) {
-      io.stderr.write(`${f.rule}${f.location ? ` [${f.location}]` : ''}: ${f.message}\n`);
+      const where = f.location ? ` [${formatLocation(f.location)}]` : '';
+      io.stderr.write(`${f.rule}${where}: ${f.message}\n`);
     }
   }
   return EX.OK;
