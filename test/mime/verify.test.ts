@@ -330,6 +330,23 @@ describe('verifyWire: each defect class', () => {
     );
   });
 
+  it('base64 bodies at even and odd offsets (two read paths) catch a stray octet', () => {
+    const offsets = new Set<number>();
+    for (const subject of ['Invoice', 'Invoices']) {
+      const m = render({ ...input, subject });
+      const body = m.raw.indexOf('\r\n\r\nBwcH') + 4;
+      offsets.add(body % 2);
+      expect(check(m.raw, m.shape)).toBeUndefined();
+      for (const at of [body + 1, body + 70, body + 78 + 40, body + 4 * 78 + 75]) {
+        const bad = `${m.raw.slice(0, at)}-${m.raw.slice(at + 1)}`;
+        expect(check(bad, m.shape)?.message).toMatch(/outside the base64 alphabet/);
+      }
+      const crlf = `${m.raw.slice(0, body + 30)}\r\n${m.raw.slice(body + 32)}`;
+      expect(check(crlf, m.shape)?.check).toBe('body-base64');
+    }
+    expect([...offsets].sort()).toEqual([0, 1]);
+  });
+
   it('an expected field the renderer did not write is missing', () => {
     const more: WireShape = { ...shape, fields: [...shape.fields, 'X-Extra'] };
     expect(check(raw, more)?.message).toMatch(/missing header field X-Extra/);
