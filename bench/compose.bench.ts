@@ -2,7 +2,9 @@
  * compose() against nodemailer, emailjs and mimetext, interleaved in one
  * process: the contact-form message (text + HTML), the 60 KB newsletter with
  * its text given, and the newsletter with the text generated from the HTML
- * (competitors: html-to-text's compiled converter, then nodemailer). Every
+ * (competitors: html-to-text's compiled converter, then nodemailer). Ours
+ * runs with the default self-check (the wire verifier), `selfCheck: 'full'`
+ * (verifier + lint's error rules) and `selfCheck: false`. Every
  * library's output is checked (bench/check.ts) and wrong outputs are marked.
  *
  *   node --import tsx bench/compose.bench.ts
@@ -53,6 +55,7 @@ function scenarios(): Scenario[] {
   const converter = compile({});
   const nodemailerGen = () => nodemailerBuild({ ...ns, text: converter(html) });
   const noCheck = { ...OPTIONS, selfCheck: false };
+  const fullCheck = { ...OPTIONS, selfCheck: 'full' as const };
   return [
     {
       title: 'Contact-form message (text 2 KB + HTML 6 KB, umlauts, emoji subject)',
@@ -60,6 +63,7 @@ function scenarios(): Scenario[] {
         { name: 'nodemailer', fn: () => nodemailerBuild(cs) },
         { name: 'mailhygiene compose()', fn: () => compose(contact, OPTIONS) },
         { name: 'mailhygiene compose() selfCheck:false', fn: () => compose(contact, noCheck) },
+        { name: "mailhygiene compose() selfCheck:'full'", fn: () => compose(contact, fullCheck) },
         { name: 'emailjs', fn: () => emailjsBuild(cs) },
         { name: 'mimetext', fn: () => mimetextBuild(cs) },
         { name: 'mimetext+b64(caller)', fn: () => mimetextBuild(cs, true) },
@@ -79,6 +83,7 @@ function scenarios(): Scenario[] {
         { name: 'nodemailer', fn: () => nodemailerBuild(ns) },
         { name: 'mailhygiene compose()', fn: () => compose(nl, OPTIONS) },
         { name: 'mailhygiene compose() selfCheck:false', fn: () => compose(nl, noCheck) },
+        { name: "mailhygiene compose() selfCheck:'full'", fn: () => compose(nl, fullCheck) },
         { name: 'emailjs', fn: () => emailjsBuild(ns) },
         { name: 'mimetext', fn: () => mimetextBuild(ns) },
         { name: 'mimetext+b64(caller)', fn: () => mimetextBuild(ns, true) },

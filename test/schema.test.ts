@@ -85,7 +85,7 @@ const options = fc.record(
     smtputf8: or(fc.boolean()),
     maxRecipients: or(fc.integer({ min: -2, max: 200 })),
     textFromHtml: or(fc.boolean()),
-    selfCheck: or(fc.boolean()),
+    selfCheck: or(fc.oneof(fc.boolean(), fc.constantFrom('full', 'fast'))),
     now: fc.constantFrom(undefined, () => new Date(0)),
     dkim: fc.constantFrom(undefined, { domainName: 'x', keySelector: 's', privateKey: 'k' }),
     somethingElse: junk,

@@ -14,6 +14,8 @@ import {
   importLazily,
   isStreamed,
   renderChunks,
+  type WireShape,
+  wireShape,
 } from '../wire/index.js';
 import { buildMessage, needsTextFromHtml } from './build.js';
 import { dkimSign } from './dkim/sign.js';
@@ -26,6 +28,8 @@ import type { ComposedMessage, ComposedStream, MessageInput } from './types.js';
 interface Prepared {
   policy: Policy;
   chunks: Chunk[];
+  /** What the chunks hold on the wire, for the self-check. */
+  shape: WireShape;
   streamed: boolean;
   envelope: Envelope;
   messageId: string;
@@ -51,6 +55,7 @@ async function prepare(input: MessageInput, options: Options | undefined): Promi
   return {
     policy,
     chunks: renderChunks(built.root, built.headers),
+    shape: wireShape(built.root, built.headers),
     streamed: hasStreamedBody(built.root),
     envelope,
     messageId: built.messageId,
@@ -75,7 +80,7 @@ async function prepare(input: MessageInput, options: Options | undefined): Promi
 export async function compose(input: MessageInput, options?: Options): Promise<ComposedMessage> {
   const p = await prepare(input, options);
   let raw = p.streamed ? await chunksToBuffer(p.chunks) : chunksToBufferSync(p.chunks);
-  if (p.policy.selfCheck) selfCheck(raw, p.policy);
+  if (p.policy.selfCheck) selfCheck(raw, p.policy, p.shape);
   if (p.policy.dkim.length) raw = dkimSign(raw, p.policy.dkim, p.fromDomain, { now: p.policy.now });
   return { raw, envelope: p.envelope, messageId: p.messageId };
 }
@@ -100,14 +105,18 @@ export async function composeStream(
   if (!p.streamed) {
     // All in memory: one exact buffer, checked byte for byte, sent as it is.
     const raw = chunksToBufferSync(p.chunks);
-    if (p.policy.selfCheck) selfCheck(raw, p.policy);
+    if (p.policy.selfCheck) selfCheck(raw, p.policy, p.shape);
     const stream = Readable.from([raw], { objectMode: false });
     return { stream, envelope: p.envelope, messageId: p.messageId };
   }
   // Attachments in memory are encoded now and checked; streamed ones are encoded as they are read.
   const chunks = encodeInMemory(p.chunks);
   if (p.policy.selfCheck) {
-    selfCheck(chunksToBufferSync(chunks.map((c) => (isStreamed(c) ? PLACEHOLDER : c))), p.policy);
+    selfCheck(
+      chunksToBufferSync(chunks.map((c) => (isStreamed(c) ? PLACEHOLDER : c))),
+      p.policy,
+      p.shape,
+    );
   }
   return {
     stream: Readable.from(chunksToIterable(chunks), { objectMode: false }),

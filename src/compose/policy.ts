@@ -29,8 +29,12 @@ export interface Options {
   maxRecipients?: number;
   /** Generate a text/plain alternative from HTML when no text is given. Default true. */
   textFromHtml?: boolean;
-  /** Check the exact output bytes before returning. Default true. */
-  selfCheck?: boolean;
+  /**
+   * Check the exact output bytes before returning. Default true: the wire
+   * verifier (one pass, no body decoded); `'full'` also runs lint's error
+   * rules on them; false skips the check.
+   */
+  selfCheck?: boolean | 'full';
   /** DKIM signature(s) to add. */
   dkim?: DkimOptions | DkimOptions[];
   /** Clock, for tests and reproducible output. */
@@ -43,7 +47,7 @@ export interface Policy {
   readonly smtputf8: boolean;
   readonly maxRecipients: number;
   readonly textFromHtml: boolean;
-  readonly selfCheck: boolean;
+  readonly selfCheck: boolean | 'full';
   readonly dkim: readonly DkimOptions[];
   /** Header lines are folded at this many octets where the grammar allows. */
   readonly foldAt: number;

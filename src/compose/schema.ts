@@ -77,7 +77,7 @@ export const optionsSchema = z
     smtputf8: z.boolean().optional(),
     maxRecipients: z.number().int().positive().optional(),
     textFromHtml: z.boolean().optional(),
-    selfCheck: z.boolean().optional(),
+    selfCheck: z.union([z.boolean(), z.literal('full')]).optional(),
     dkim: z.union([dkimSchema, z.array(dkimSchema)]).optional(),
     now: z.function().optional(),
   })
@@ -382,7 +382,7 @@ export function isPlainOptions(v: unknown): boolean {
     optBool(v.smtputf8) &&
     (max === undefined || (Number.isSafeInteger(max) && (max as number) > 0)) &&
     optBool(v.textFromHtml) &&
-    optBool(v.selfCheck)
+    (optBool(v.selfCheck) || v.selfCheck === 'full')
   );
 }
 

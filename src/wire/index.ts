@@ -33,7 +33,7 @@ export {
   renderParamHeader,
   textPart,
 } from './mime/parts.js';
-export type { Chunk } from './mime/render.js';
+export type { Chunk, WireShape } from './mime/render.js';
 export {
   chunksToBuffer,
   chunksToBufferSync,
@@ -41,8 +41,11 @@ export {
   encodeInMemory,
   isStreamed,
   renderChunks,
+  wireShape,
 } from './mime/render.js';
 export type { LeafPart, MimeNode, MultipartNode } from './mime/tree.js';
 export { hasStreamedBody } from './mime/tree.js';
+export type { VerifyOptions, WireCheck, WireDefect } from './mime/verify.js';
+export { verifyWire } from './mime/verify.js';
 export { ownData } from './own.js';
 export { describeUnknownName } from './suggest.js';

@@ -5,6 +5,7 @@ import { compose } from '../../src/compose/compose.js';
 import { strict } from '../../src/compose/policy.js';
 import { selfCheck } from '../../src/compose/self-check.js';
 import { MailHygieneError } from '../../src/wire/errors.js';
+import type { WireShape } from '../../src/wire/index.js';
 import { parsePostal } from '../support/npm-parsers.js';
 
 const now = () => new Date('2026-01-05T10:00:00Z');
@@ -76,18 +77,47 @@ describe('self-check: an HTML-only message is refused', () => {
     '',
   ].join('\r\n');
 
-  it('throws SELF_CHECK_FAILED naming html-only', () => {
+  // The fields as written, so only the HTML-only structure is wrong.
+  const shape: WireShape = {
+    kind: 'leaf',
+    cte: '7bit',
+    fields: htmlOnly
+      .split('\r\n\r\n')[0]!
+      .split('\r\n')
+      .map((l) => l.slice(0, l.indexOf(':'))),
+  };
+
+  it('the wire verifier throws SELF_CHECK_FAILED naming multipart/alternative', () => {
     const policy = { ...strict, now };
-    expect(() => selfCheck(Buffer.from(htmlOnly), policy)).toThrow(/html-only \(message\): /);
+    expect(() => selfCheck(Buffer.from(htmlOnly), policy, shape)).toThrow(
+      /HTML without a text\/plain alternative \(multipart\/alternative\)/,
+    );
     try {
-      selfCheck(Buffer.from(htmlOnly), policy);
+      selfCheck(Buffer.from(htmlOnly), policy, shape);
     } catch (e) {
       expect((e as MailHygieneError).code).toBe('SELF_CHECK_FAILED');
     }
   });
 
+  it("selfCheck: 'full' also runs the lint rules, which see what the wire verifier does not", () => {
+    // Right on the wire (text/plain), but the Date is no date: only lint's invalid-date knows.
+    const wireRight = htmlOnly
+      .replace('text/html', 'text/plain')
+      .replace('Mon, 05 Jan 2026 10:00:00 +0000', 'yesterday');
+    const bytes = Buffer.from(wireRight);
+    expect(() => selfCheck(bytes, { ...strict, now }, shape)).not.toThrow();
+    expect(() => selfCheck(bytes, { ...strict, now, selfCheck: 'full' }, shape)).toThrow(
+      /invalid-date/,
+    );
+  });
+
   it('passes the same message with a text alternative', async () => {
-    const { raw } = await compose({ ...base, text: 'Hello', html: '<p>Hello</p>' }, { now });
-    expect(() => selfCheck(raw, { ...strict, now })).not.toThrow();
+    for (const selfCheckMode of [true, 'full'] as const) {
+      const { raw } = await compose(
+        { ...base, text: 'Hello', html: '<p>Hello</p>' },
+        { now, selfCheck: selfCheckMode },
+      );
+      expect(raw.toString('latin1')).toMatch(/multipart\/alternative/);
+    }
   });
 });

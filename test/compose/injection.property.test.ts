@@ -155,7 +155,8 @@ describe('injection in every field: typed error or exactly the expected headers'
       fc.asyncProperty(hostileString(6), async (v) => {
         let msg: Awaited<ReturnType<typeof compose>>;
         try {
-          msg = await compose(c.build(v));
+          // The whole self-check (issue 17): lint's rules as well as the wire verifier.
+          msg = await compose(c.build(v), { selfCheck: 'full' });
         } catch (e) {
           if (!(e instanceof MailHygieneError)) throw e;
           // The From address doubles as the envelope sender: that refusal names `from`.

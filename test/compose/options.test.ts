@@ -198,3 +198,20 @@ describe('nearestName', () => {
     expect(nearestName('dkim', ['envelopeFrom', 'selfCheck'])).toBeUndefined();
   });
 });
+
+describe("selfCheck: true, 'full' or false (issue 17)", () => {
+  it("accepts 'full' in compose and composeStream (fast path and zod)", async () => {
+    expect((await compose(msg, { now, selfCheck: 'full' })).raw.length).toBeGreaterThan(100);
+    const { stream } = await composeStream(msg, { now, selfCheck: 'full' });
+    for await (const _ of stream);
+    // With `now` as a function the options go through zod, not the fast shape check.
+    expect((await compose(msg, { now, selfCheck: 'full', maxRecipients: 5 })).raw).toBeTruthy();
+  });
+
+  for (const value of ['fast', 'FULL', 1, null]) {
+    it(`refuses selfCheck: ${JSON.stringify(value)} with INVALID_OPTIONS`, async () => {
+      const e = await rejected(compose(msg, { selfCheck: value } as never));
+      expect([e.code, e.field]).toEqual(['INVALID_OPTIONS', 'selfCheck']);
+    });
+  }
+});

@@ -18,6 +18,9 @@ import {
 } from '../support/python-email.js';
 import { hostileString, safeString } from '../support/unicode.js';
 
+/** Property suites run the whole self-check: lint's rules as well as the wire verifier (issue 17). */
+const FULL = { selfCheck: 'full' } as const;
+
 const py = usePythonEmail();
 
 const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 150);
@@ -109,7 +112,7 @@ describe('compose round-trip through independent parsers', () => {
             text,
             attachments: [{ filename, content: bytes }],
           };
-          const { raw } = await compose(input);
+          const { raw } = await compose(input, FULL);
           await expectRoundTrip(input, raw);
         },
       ),
@@ -133,7 +136,7 @@ describe('compose round-trip through independent parsers', () => {
           };
           const unsafe = [subject, fromName, header].some((v) => findUnsafeCodePoint(v) !== -1);
           try {
-            const { raw } = await compose(input);
+            const { raw } = await compose(input, FULL);
             expect(unsafe, 'accepted a value with a control character').toBe(false);
             await expectRoundTrip(input, raw);
           } catch (e) {

@@ -206,7 +206,10 @@ describe(`ordinary input at scale (${RUNS} messages, seed ${SEED})`, () => {
         try {
           // A bounce address of its own: without one the From address is the envelope
           // sender, and one with `'`, `!`, `#`… is refused as such (test/security covers it).
-          raw = (await compose(toInput(c), { envelopeFrom: 'bounces@example.com' })).raw;
+          // The whole self-check (issue 17): lint's rules as well as the wire verifier.
+          raw = (
+            await compose(toInput(c), { envelopeFrom: 'bounces@example.com', selfCheck: 'full' })
+          ).raw;
         } catch (e) {
           if (!(e instanceof MailHygieneError)) throw e;
           const got = `${e.code} ${e.field}`;

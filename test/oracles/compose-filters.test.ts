@@ -142,19 +142,22 @@ describe('composed messages and the real filters', () => {
         safeString(400),
         safeString(120),
         async (subject, name, text, html) => {
-          const { raw } = await compose({
-            from: { name, address: 'sender@example.com' },
-            to: [{ name, address: 'erika@example.org' }],
-            subject,
-            text,
-            html: `<p>${html.replace(/[<&]/g, '')}</p>`,
-            attachments: [
-              {
-                filename: `${name.trim() || 'f'}.txt`.replace(/[/\\]/g, '_').trim(),
-                content: text,
-              },
-            ],
-          });
+          const { raw } = await compose(
+            {
+              from: { name, address: 'sender@example.com' },
+              to: [{ name, address: 'erika@example.org' }],
+              subject,
+              text,
+              html: `<p>${html.replace(/[<&]/g, '')}</p>`,
+              attachments: [
+                {
+                  filename: `${name.trim() || 'f'}.txt`.replace(/[/\\]/g, '_').trim(),
+                  content: text,
+                },
+              ],
+            },
+            { selfCheck: 'full' },
+          );
           const { r } = await deliver(raw, 'prop');
           expect(r.data?.code, JSON.stringify(r.replies)).toBe(250);
         },

@@ -102,6 +102,43 @@ function renderMultipart(
   out.add(`\r\n--${boundary}--`);
 }
 
+/** What the renderer was asked to write for one entity: its field names in order, then its body. */
+export type WireShape =
+  | {
+      readonly kind: 'leaf';
+      readonly fields: readonly string[];
+      readonly cte: LeafPart['cte'];
+    }
+  | {
+      readonly kind: 'multipart';
+      readonly fields: readonly string[];
+      readonly subtype: MultipartNode['subtype'];
+      readonly parts: readonly WireShape[];
+    };
+
+/** The field name of one rendered field (`Name: value\r\n`). */
+function fieldName(rendered: string): string {
+  return rendered.slice(0, rendered.indexOf(':'));
+}
+
+/**
+ * The field names and bodies {@link renderChunks} writes for `root` under
+ * `headers`, for the wire verifier (verify.ts): as renderNode, the top-level
+ * fields first, then a multipart's own Content-Type, then the node's fields.
+ */
+export function wireShape(root: MimeNode, headers: readonly string[] = []): WireShape {
+  const extra = headers.map(fieldName);
+  if (root.kind === 'leaf') {
+    return { kind: 'leaf', fields: [...extra, ...root.headers.map(fieldName)], cte: root.cte };
+  }
+  return {
+    kind: 'multipart',
+    fields: [...extra, 'Content-Type', ...root.headers.map(fieldName)],
+    subtype: root.subtype,
+    parts: root.parts.map((p) => wireShape(p)),
+  };
+}
+
 /**
  * Renders a message: `headers` are the top-level fields (already rendered),
  * placed before the root entity's own MIME fields. The result ends in CRLF.
