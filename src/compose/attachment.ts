@@ -1,8 +1,5 @@
 /** Checks of attachment metadata: filename, Content-ID, content type. */
-import { assertSingleLine, MailHygieneError } from '../wire/index.js';
-
-/** Longer filenames keep their end (the extension), cut to this many UTF-16 units at most. */
-export const MAX_FILENAME = 255;
+import { assertSingleLine, MAX_FILENAME, MailHygieneError } from '../wire/index.js';
 
 const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
 

@@ -14,6 +14,8 @@ import {
   formatDate,
   generateMessageId,
   HeaderBuilder,
+  MAX_HEADER_VALUE,
+  MAX_UNSUBSCRIBE_URL,
   MailHygieneError,
   multipart,
   parseMailbox,
@@ -31,8 +33,6 @@ import {
 import type { Policy } from './policy.js';
 import type { AttachmentInput, ListUnsubscribeInput, MessageInput } from './types.js';
 
-const MAX_SUBJECT = 4000;
-const MAX_HEADER_VALUE = 4000;
 /** Markup that is unmistakably HTML: a closing tag, a tag with attributes, or <br>. */
 const HTML_TAG =
   /<\/(?:a|b|i|u|p|span|div|strong|em|font|html|body|table|tr|td|th|h[1-6]|script|style|center|ul|ol|li)\s*>|<(?:a|p|span|div|font|img|table|td|body|script|style)\s+[a-z-]+\s*=|<br\s*\/?>/i;
@@ -68,10 +68,10 @@ function mailboxes(list: AddressList | undefined, field: string, policy: Policy)
 
 function subjectHeader(subject: string): string {
   assertSingleLine(subject, 'subject');
-  if (subject.length > MAX_SUBJECT) {
+  if (subject.length > MAX_HEADER_VALUE) {
     throw new MailHygieneError(
       'HEADER_TOO_LONG',
-      `subject is longer than ${MAX_SUBJECT} characters`,
+      `subject is longer than ${MAX_HEADER_VALUE} characters`,
       { field: 'subject' },
     );
   }
@@ -125,7 +125,8 @@ function listUnsubscribeHeaders(l: ListUnsubscribeInput | undefined, policy: Pol
     const href = u.href;
     // A comma separates the alternatives of RFC 2369 §2; list parsers split on it.
     // "=?" would be taken for an RFC 2047 encoded-word by lenient decoders.
-    if (/[\s<>",]|=\?/.test(href) || href.length > 900) {
+    // A URL cannot be folded: it must fit one line (MAX_UNSUBSCRIBE_URL).
+    if (/[\s<>",]|=\?/.test(href) || href.length > MAX_UNSUBSCRIBE_URL) {
       throw new MailHygieneError(
         'INVALID_LIST_UNSUBSCRIBE',
         `${field}.url cannot be carried in a List-Unsubscribe field (spaces, <, >, ", "," or "=?"; percent-encode them)`,

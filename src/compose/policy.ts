@@ -45,10 +45,6 @@ export interface Policy {
   readonly textFromHtml: boolean;
   readonly selfCheck: boolean;
   readonly dkim: readonly DkimOptions[];
-  /** Header lines are folded at this many octets where the grammar allows. */
-  readonly foldAt: number;
-  /** Hard limit per line, excluding CRLF (RFC 5322 §2.1.1). */
-  readonly maxLineLength: number;
   readonly now: () => Date;
 }
 
@@ -61,8 +57,6 @@ export const strict: Policy = Object.freeze({
   textFromHtml: true,
   selfCheck: true,
   dkim: Object.freeze([]) as readonly DkimOptions[],
-  foldAt: 78,
-  maxLineLength: 998,
   now: () => new Date(),
 });
 

@@ -6,7 +6,8 @@
  *
  * Other floors import from this file only; see docs/ARCHITECTURE.md.
  */
-export { isLocalDomain } from './address/domain.js';
+export type { HostnameOptions } from './address/domain.js';
+export { isHostname, isLocalDomain } from './address/domain.js';
 export type { Mailbox } from './address/mailbox.js';
 export { parseAddrSpec, parseMailbox } from './address/parse.js';
 export type { AddressInput, AddressList, Envelope } from './address/types.js';
@@ -24,7 +25,24 @@ export { generateMessageId, parseMessageId } from './header/message-id.js';
 export { assertSingleLine, findUnsafeCodePoint } from './header/single-line.js';
 export { renderUnstructured } from './header/unstructured.js';
 export { importLazily, loadLazily } from './lazy-load.js';
-export { MAX_ENCODED_WORD, MAX_MIME_DEPTH, MAX_MIME_PARTS, META_CHARSET_WINDOW } from './limits.js';
+export {
+  FOLD_AT,
+  MAX_ADDRESS,
+  MAX_ADDRESS_INPUT,
+  MAX_DOMAIN,
+  MAX_ENCODED_BODY_LINE,
+  MAX_ENCODED_LINE,
+  MAX_ENCODED_WORD,
+  MAX_FILENAME,
+  MAX_HEADER_VALUE,
+  MAX_LABEL,
+  MAX_LINE_LENGTH,
+  MAX_LOCAL_PART,
+  MAX_MIME_DEPTH,
+  MAX_MIME_PARTS,
+  MAX_UNSUBSCRIBE_URL,
+  META_CHARSET_WINDOW,
+} from './limits.js';
 export {
   binaryPart,
   encodedTextPart,

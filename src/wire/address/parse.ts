@@ -7,12 +7,11 @@
 
 import { formatCodePoint, MailHygieneError } from '../errors.js';
 import { findUnsafeCodePoint } from '../header/single-line.js';
+import { MAX_ADDRESS, MAX_ADDRESS_INPUT, MAX_LOCAL_PART } from '../limits.js';
 import { hasDefaultIgnorableOrBidi, toAsciiDomain } from './domain.js';
 import type { Mailbox } from './mailbox.js';
 import type { AddressInput } from './types.js';
 
-/** Longer input is refused before any parsing: a display name plus a 254-octet address fits easily. */
-const MAX_INPUT = 2048;
 const ATEXT = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$/;
 const ASCII_DOT_ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 /**
@@ -82,10 +81,10 @@ export function parseMailbox(input: AddressInput, field: string, options: ParseO
 }
 
 function checkName(name: string, field: string): void {
-  if (name.length > MAX_INPUT) {
+  if (name.length > MAX_ADDRESS_INPUT) {
     throw new MailHygieneError(
       'INVALID_ADDRESS',
-      `${field}: display name is longer than ${MAX_INPUT} characters`,
+      `${field}: display name is longer than ${MAX_ADDRESS_INPUT} characters`,
       { field },
     );
   }
@@ -115,7 +114,7 @@ function parseMailboxString(raw: string, field: string, options: ParseOptions): 
 function listHint(e: unknown, raw: string, field: string): unknown {
   if (!(e instanceof MailHygieneError) || e.code !== 'INVALID_ADDRESS') return e;
   // Over-long input was refused for its length; a hint would only scan it again.
-  if (raw.length > MAX_INPUT) return e;
+  if (raw.length > MAX_ADDRESS_INPUT) return e;
   const first = raw.indexOf('@');
   if (first === -1 || raw.indexOf('@', first + 1) === -1 || !/[,;]/.test(raw)) return e;
   return new MailHygieneError(
@@ -126,7 +125,8 @@ function listHint(e: unknown, raw: string, field: string): unknown {
 }
 
 function parseOneMailboxString(raw: string, field: string, options: ParseOptions): Mailbox {
-  if (raw.length > MAX_INPUT) fail(field, raw, `longer than ${MAX_INPUT} characters`);
+  if (raw.length > MAX_ADDRESS_INPUT)
+    fail(field, raw, `longer than ${MAX_ADDRESS_INPUT} characters`);
   const cp = findUnsafeCodePoint(raw);
   if (cp !== -1) {
     throw new MailHygieneError(
@@ -187,7 +187,8 @@ export function parseAddrSpec(
   options: ParseOptions,
   name: string,
 ): Mailbox {
-  if (spec.length > MAX_INPUT) fail(field, spec, `longer than ${MAX_INPUT} characters`);
+  if (spec.length > MAX_ADDRESS_INPUT)
+    fail(field, spec, `longer than ${MAX_ADDRESS_INPUT} characters`);
   const cp = findUnsafeCodePoint(spec);
   if (cp !== -1) {
     throw new MailHygieneError(
@@ -222,13 +223,13 @@ export function parseAddrSpec(
     );
   }
   // The domain is ASCII (A-labels), so only a UTF-8 local part makes octets differ from length.
-  if ((utf8 ? Buffer.byteLength(localOnWire) : localOnWire.length) > 64)
-    fail(field, spec, 'the local part is longer than 64 octets');
+  if ((utf8 ? Buffer.byteLength(localOnWire) : localOnWire.length) > MAX_LOCAL_PART)
+    fail(field, spec, `the local part is longer than ${MAX_LOCAL_PART} octets`);
   const d = toAsciiDomain(domainIn);
   if (!d.ok) fail(field, spec, d.reason);
   const address = `${localOnWire}@${d.ascii}`;
-  if ((utf8 ? Buffer.byteLength(address) : address.length) > 254)
-    fail(field, spec, 'longer than 254 octets');
+  if ((utf8 ? Buffer.byteLength(address) : address.length) > MAX_ADDRESS)
+    fail(field, spec, `longer than ${MAX_ADDRESS} octets`);
   if (
     !localOnWire.startsWith('"') &&
     (!EMAIL_TLD.test(d.ascii.slice(d.ascii.lastIndexOf('.') + 1)) ||
