@@ -11,6 +11,7 @@ export { isHostname, isLocalDomain } from './address/domain.js';
 export type { Mailbox } from './address/mailbox.js';
 export { parseAddrSpec, parseMailbox } from './address/parse.js';
 export type { AddressInput, AddressList, Envelope } from './address/types.js';
+export type { Cte } from './body/cte.js';
 export { encodeTextInput } from './body/cte.js';
 export { textToBytes, toCrlf } from './body/text.js';
 export { blankQuotedStrings, commentEnd, isCfws, skipCfws, stripComments } from './cfws.js';

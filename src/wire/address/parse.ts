@@ -5,13 +5,15 @@
  * Runs in linear time: one left-to-right scan, no backtracking regexes.
  */
 
-import { formatCodePoint, MailHygieneError } from '../errors.js';
+import { quotedEnd } from '../cfws.js';
+import { type ErrorCode, formatCodePoint, MailHygieneError } from '../errors.js';
 import { findUnsafeCodePoint } from '../header/single-line.js';
 import { MAX_ADDRESS, MAX_ADDRESS_INPUT, MAX_LOCAL_PART } from '../limits.js';
 import { hasDefaultIgnorableOrBidi, toAsciiDomain } from './domain.js';
 import type { Mailbox } from './mailbox.js';
 import type { AddressInput } from './types.js';
 
+const QUOTED_PAIR = /\\(.)/gs;
 const ATEXT = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$/;
 const ASCII_DOT_ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 /**
@@ -88,11 +90,19 @@ function checkName(name: string, field: string): void {
       { field },
     );
   }
-  const cp = findUnsafeCodePoint(name);
+  refuseUnsafe(name, field, 'HEADER_INJECTION', 'display name ');
+}
+
+/**
+ * Throws `code` when `value` holds a line break, control or unpaired
+ * surrogate, naming it ("display name " or nothing as `what`).
+ */
+function refuseUnsafe(value: string, field: string, code: ErrorCode, what = ''): void {
+  const cp = findUnsafeCodePoint(value);
   if (cp !== -1) {
     throw new MailHygieneError(
-      'HEADER_INJECTION',
-      `${field}: display name contains ${formatCodePoint(cp)}; line breaks and controls are refused`,
+      code,
+      `${field}: ${what}contains ${formatCodePoint(cp)}; line breaks and controls are refused`,
       { field, codePoint: cp },
     );
   }
@@ -127,14 +137,7 @@ function listHint(e: unknown, raw: string, field: string): unknown {
 function parseOneMailboxString(raw: string, field: string, options: ParseOptions): Mailbox {
   if (raw.length > MAX_ADDRESS_INPUT)
     fail(field, raw, `longer than ${MAX_ADDRESS_INPUT} characters`);
-  const cp = findUnsafeCodePoint(raw);
-  if (cp !== -1) {
-    throw new MailHygieneError(
-      'INVALID_ADDRESS',
-      `${field}: contains ${formatCodePoint(cp)}; line breaks and controls are refused`,
-      { field, codePoint: cp },
-    );
-  }
+  refuseUnsafe(raw, field, 'INVALID_ADDRESS');
   const s = raw.trim();
   const lt = s.indexOf('<');
   if (lt === -1) {
@@ -154,22 +157,11 @@ function parseOneMailboxString(raw: string, field: string, options: ParseOptions
 function parseDisplayName(phrase: string, field: string, raw: string): string {
   if (phrase === '') return '';
   if (phrase.startsWith('"')) {
-    let out = '';
-    let i = 1;
-    for (; i < phrase.length; i++) {
-      const c = phrase[i]!;
-      if (c === '\\') {
-        i++;
-        if (i >= phrase.length) fail(field, raw, 'unterminated quoted display name');
-        out += phrase[i];
-      } else if (c === '"') {
-        break;
-      } else {
-        out += c;
-      }
-    }
-    if (i !== phrase.length - 1) fail(field, raw, 'text outside the quoted display name');
-    return out;
+    const end = quotedEnd(phrase, 0);
+    if (end === -1) fail(field, raw, 'unterminated quoted display name');
+    if (end !== phrase.length) fail(field, raw, 'text outside the quoted display name');
+    // RFC 5322 §3.2.4: a backslash quotes the character after it.
+    return phrase.slice(1, -1).replace(QUOTED_PAIR, '$1');
   }
   // Unquoted: the specials ( ) < > [ ] : ; @ \ , " would change the structure.
   for (const c of phrase) {
@@ -189,14 +181,7 @@ export function parseAddrSpec(
 ): Mailbox {
   if (spec.length > MAX_ADDRESS_INPUT)
     fail(field, spec, `longer than ${MAX_ADDRESS_INPUT} characters`);
-  const cp = findUnsafeCodePoint(spec);
-  if (cp !== -1) {
-    throw new MailHygieneError(
-      'INVALID_ADDRESS',
-      `${field}: contains ${formatCodePoint(cp)}; line breaks and controls are refused`,
-      { field, codePoint: cp },
-    );
-  }
+  refuseUnsafe(spec, field, 'INVALID_ADDRESS');
   if (hasDefaultIgnorableOrBidi(spec))
     fail(field, spec, 'contains invisible or bidi-control characters');
   const at = spec.lastIndexOf('@');
