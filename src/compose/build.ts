@@ -25,10 +25,11 @@ import {
   toCrlf,
 } from '../wire/index.js';
 import {
+  type AttachmentContentType,
+  checkContentType,
   contentTypeFor,
   parseAttachmentFilename,
   parseCid,
-  parseContentType,
 } from './attachment.js';
 import type { Policy } from './policy.js';
 import type { AttachmentInput, ListUnsubscribeInput, MessageInput } from './types.js';
@@ -176,14 +177,14 @@ function attachmentPart(a: AttachmentInput, i: number): { node: MimeNode; inline
   const filename =
     a.filename === undefined ? undefined : parseAttachmentFilename(a.filename, `${field}.filename`);
   const cid = a.cid === undefined ? undefined : parseCid(a.cid, `${field}.cid`);
-  const ct =
+  const ct: AttachmentContentType =
     a.contentType === undefined
-      ? { type: contentTypeFor(filename), params: [] as string[] }
-      : parseContentType(a.contentType, `${field}.contentType`);
+      ? { type: contentTypeFor(filename), charset: undefined }
+      : checkContentType(a.contentType, `${field}.contentType`);
   const content: Uint8Array | Readable =
     typeof a.content === 'string' ? Buffer.from(a.content, 'utf8') : a.content;
-  const params = [...ct.params];
-  if (ct.type.startsWith('text/') && !params.some((p) => p.startsWith('charset='))) {
+  const params = ct.charset === undefined ? [] : [`charset=${ct.charset}`];
+  if (ct.type.startsWith('text/') && ct.charset === undefined) {
     if (typeof a.content === 'string') params.push('charset=utf-8');
     else if (content instanceof Uint8Array && isUtf8(content)) params.push('charset=utf-8');
     else {
