@@ -78,6 +78,13 @@ export const MAX_FILENAME = 255;
 // ── Header values we compose ──
 
 /**
+ * A custom header field name, in characters: `Name:` and a space before the
+ * first word must fit one line of {@link FOLD_AT} (78), as the name itself
+ * cannot be folded (RFC 5322 §2.2.3 folds only at white space).
+ */
+export const MAX_FIELD_NAME = 76;
+
+/**
  * A Subject or custom header value, in characters. Its encoded form (UTF-8,
  * base64 encoded-words of at most 75, folded) is at most about five octets a
  * character, ~20 KB: well inside what receivers keep of one header (Postfix
