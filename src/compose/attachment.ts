@@ -1,8 +1,5 @@
 /** Checks of attachment metadata: filename, Content-ID, content type. */
-import { assertSingleLine, MailHygieneError } from '../wire/index.js';
-
-/** Longer filenames keep their end (the extension), cut to this many UTF-16 units at most. */
-export const MAX_FILENAME = 255;
+import { assertSingleLine, MAX_FILENAME, MailHygieneError } from '../wire/index.js';
 
 const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
 
@@ -63,8 +60,21 @@ export function parseCid(cid: string, field: string): string {
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** `type/subtype` with optional `; charset=token`. Nothing else is accepted. */
-export function parseContentType(value: string, field: string): { type: string; params: string[] } {
+/** An attachment's content type as the caller gave it, checked. */
+export interface AttachmentContentType {
+  /** Lower-case `type/subtype`; never multipart/* or message/*. */
+  type: string;
+  /** Lower-case charset, when one was given. */
+  charset: string | undefined;
+}
+
+/**
+ * Checks a caller's `type/subtype` with an optional `; charset=token`;
+ * nothing else is accepted, and a second charset is refused (a parameter
+ * may occur once, RFC 2045 §5.1). Foreign Content-Type fields are read by
+ * the read floor's `parseContentType`, which reports instead of throwing.
+ */
+export function checkContentType(value: string, field: string): AttachmentContentType {
   assertSingleLine(value, field, 'INVALID_ATTACHMENT');
   const [typePart, ...rest] = value.split(';');
   const type = typePart!.trim().toLowerCase();
@@ -84,18 +94,18 @@ export function parseContentType(value: string, field: string): { type: string; 
       { field },
     );
   }
-  const params: string[] = [];
+  let charset: string | undefined;
   for (const p of rest) {
     const m = /^\s*charset\s*=\s*"?([A-Za-z0-9_.:+-]+)"?\s*$/i.exec(p);
-    if (!m)
+    if (!m || charset !== undefined)
       throw new MailHygieneError(
         'INVALID_ATTACHMENT',
-        `${field}: only a charset parameter may be given`,
+        m ? `${field}: charset is given twice` : `${field}: only a charset parameter may be given`,
         { field },
       );
-    params.push(`charset=${m[1]!.toLowerCase()}`);
+    charset = m[1]!.toLowerCase();
   }
-  return { type, params };
+  return { type, charset };
 }
 
 const TYPES: Record<string, string> = {

@@ -14,6 +14,8 @@ import {
   formatDate,
   generateMessageId,
   HeaderBuilder,
+  MAX_HEADER_VALUE,
+  MAX_UNSUBSCRIBE_URL,
   MailHygieneError,
   multipart,
   parseMailbox,
@@ -23,16 +25,15 @@ import {
   toCrlf,
 } from '../wire/index.js';
 import {
+  type AttachmentContentType,
+  checkContentType,
   contentTypeFor,
   parseAttachmentFilename,
   parseCid,
-  parseContentType,
 } from './attachment.js';
 import type { Policy } from './policy.js';
 import type { AttachmentInput, ListUnsubscribeInput, MessageInput } from './types.js';
 
-const MAX_SUBJECT = 4000;
-const MAX_HEADER_VALUE = 4000;
 /** Markup that is unmistakably HTML: a closing tag, a tag with attributes, or <br>. */
 const HTML_TAG =
   /<\/(?:a|b|i|u|p|span|div|strong|em|font|html|body|table|tr|td|th|h[1-6]|script|style|center|ul|ol|li)\s*>|<(?:a|p|span|div|font|img|table|td|body|script|style)\s+[a-z-]+\s*=|<br\s*\/?>/i;
@@ -68,10 +69,10 @@ function mailboxes(list: AddressList | undefined, field: string, policy: Policy)
 
 function subjectHeader(subject: string): string {
   assertSingleLine(subject, 'subject');
-  if (subject.length > MAX_SUBJECT) {
+  if (subject.length > MAX_HEADER_VALUE) {
     throw new MailHygieneError(
       'HEADER_TOO_LONG',
-      `subject is longer than ${MAX_SUBJECT} characters`,
+      `subject is longer than ${MAX_HEADER_VALUE} characters`,
       { field: 'subject' },
     );
   }
@@ -125,7 +126,8 @@ function listUnsubscribeHeaders(l: ListUnsubscribeInput | undefined, policy: Pol
     const href = u.href;
     // A comma separates the alternatives of RFC 2369 §2; list parsers split on it.
     // "=?" would be taken for an RFC 2047 encoded-word by lenient decoders.
-    if (/[\s<>",]|=\?/.test(href) || href.length > 900) {
+    // A URL cannot be folded: it must fit one line (MAX_UNSUBSCRIBE_URL).
+    if (/[\s<>",]|=\?/.test(href) || href.length > MAX_UNSUBSCRIBE_URL) {
       throw new MailHygieneError(
         'INVALID_LIST_UNSUBSCRIBE',
         `${field}.url cannot be carried in a List-Unsubscribe field (spaces, <, >, ", "," or "=?"; percent-encode them)`,
@@ -175,14 +177,14 @@ function attachmentPart(a: AttachmentInput, i: number): { node: MimeNode; inline
   const filename =
     a.filename === undefined ? undefined : parseAttachmentFilename(a.filename, `${field}.filename`);
   const cid = a.cid === undefined ? undefined : parseCid(a.cid, `${field}.cid`);
-  const ct =
+  const ct: AttachmentContentType =
     a.contentType === undefined
-      ? { type: contentTypeFor(filename), params: [] as string[] }
-      : parseContentType(a.contentType, `${field}.contentType`);
+      ? { type: contentTypeFor(filename), charset: undefined }
+      : checkContentType(a.contentType, `${field}.contentType`);
   const content: Uint8Array | Readable =
     typeof a.content === 'string' ? Buffer.from(a.content, 'utf8') : a.content;
-  const params = [...ct.params];
-  if (ct.type.startsWith('text/') && !params.some((p) => p.startsWith('charset='))) {
+  const params = ct.charset === undefined ? [] : [`charset=${ct.charset}`];
+  if (ct.type.startsWith('text/') && ct.charset === undefined) {
     if (typeof a.content === 'string') params.push('charset=utf-8');
     else if (content instanceof Uint8Array && isUtf8(content)) params.push('charset=utf-8');
     else {

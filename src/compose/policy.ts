@@ -49,10 +49,6 @@ export interface Policy {
   readonly textFromHtml: boolean;
   readonly selfCheck: boolean | 'full';
   readonly dkim: readonly DkimOptions[];
-  /** Header lines are folded at this many octets where the grammar allows. */
-  readonly foldAt: number;
-  /** Hard limit per line, excluding CRLF (RFC 5322 §2.1.1). */
-  readonly maxLineLength: number;
   readonly now: () => Date;
 }
 
@@ -65,8 +61,6 @@ export const strict: Policy = Object.freeze({
   textFromHtml: true,
   selfCheck: true,
   dkim: Object.freeze([]) as readonly DkimOptions[],
-  foldAt: 78,
-  maxLineLength: 998,
   now: () => new Date(),
 });
 

@@ -4,7 +4,12 @@
  * the rules can say what is wrong. (Strict parsing of input lives in
  * src/wire/address/.)
  */
-import { blankQuotedStrings, MAX_ENCODED_WORD, stripComments } from '../wire/index.js';
+import {
+  blankQuotedStrings,
+  findTopLevel,
+  MAX_ENCODED_WORD,
+  stripComments,
+} from '../wire/index.js';
 
 export type AddressProblem =
   | 'unbalanced-angle'
@@ -60,50 +65,24 @@ const ATEXT = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\uffff]+$/;
 /** Splits at top-level `sep` chars, honouring quotes, comments and angle brackets. */
 function splitTop(s: string, seps: string): Array<{ text: string; sep: string }> {
   const out: Array<{ text: string; sep: string }> = [];
-  let depth = 0;
-  let quoted = false;
   let angle = false;
   let from = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '\\' && (quoted || depth > 0)) {
-      i++;
-      continue;
-    }
-    if (quoted) {
-      if (c === '"') quoted = false;
-      continue;
-    }
-    if (c === '(') depth++;
-    else if (c === ')' && depth > 0) depth--;
-    else if (depth > 0) continue;
-    else if (c === '"') quoted = true;
-    else if (c === '<') angle = true;
+  findTopLevel(s, (c, i) => {
+    if (c === '<') angle = true;
     else if (c === '>') angle = false;
     else if (!angle && seps.includes(c)) {
       out.push({ text: s.slice(from, i), sep: c });
       from = i + 1;
     }
-  }
+    return false;
+  });
   out.push({ text: s.slice(from), sep: '' });
   return out;
 }
 
 /** Index of `ch` outside quoted strings and comments, or -1. */
 function topIndexOf(s: string, ch: string): number {
-  let depth = 0;
-  let quoted = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '\\' && (quoted || depth > 0)) i++;
-    else if (quoted) {
-      if (c === '"') quoted = false;
-    } else if (c === '(') depth++;
-    else if (c === ')' && depth > 0) depth--;
-    else if (depth === 0 && c === '"') quoted = true;
-    else if (depth === 0 && c === ch) return i;
-  }
-  return -1;
+  return findTopLevel(s, (c) => c === ch);
 }
 
 /** Parses `local@domain` (comments already removed). */
@@ -139,30 +118,16 @@ function parseAddrSpec(spec: string, problems: AddressProblem[]) {
 }
 
 function hasUnquotedSpecials(phrase: string): boolean {
-  let quoted = false;
-  let depth = 0;
-  for (let i = 0; i < phrase.length; i++) {
-    const c = phrase[i]!;
-    if (c === '\\' && (quoted || depth > 0)) {
-      i++;
-      continue;
-    }
-    if (quoted) {
-      if (c === '"') quoted = false;
-    } else if (c === '(') depth++;
-    else if (c === ')' && depth > 0) depth--;
-    else if (depth > 0) continue;
-    else if (c === '"') quoted = true;
-    else if (SPECIALS.includes(c)) {
+  return (
+    findTopLevel(phrase, (c, i) => {
+      if (!SPECIALS.includes(c)) return false;
       // `.` inside an encoded-word is not a special.
       // Only the last MAX_ENCODED_WORD characters: over the whole prefix this
       // was quadratic in the dots.
       const before = phrase.slice(Math.max(0, i - MAX_ENCODED_WORD), i);
-      if (c === '.' && /=\?[^?\s]*\?[bqBQ]\?[^?\s]*$/.test(before)) continue;
-      return true;
-    }
-  }
-  return false;
+      return !(c === '.' && /=\?[^?\s]*\?[bqBQ]\?[^?\s]*$/.test(before));
+    }) !== -1
+  );
 }
 
 function unquote(s: string): string {

@@ -2,6 +2,7 @@
  * Strict RFC 5322 §3.3 date-time check. Returns the instant and what is wrong,
  * so `invalid-date` can say exactly which part to fix.
  */
+import { commentEnd } from '../wire/index.js';
 
 export interface DateCheck {
   /** The instant, when the value could be read at all. */
@@ -12,7 +13,26 @@ export interface DateCheck {
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const RE =
-  /^(?:([A-Za-z]+)\s*,\s*)?(\d{1,2})\s+([A-Za-z]+)\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|[A-Za-z]+)(?:\s*(\([^()]*\)))?\s*$/;
+  /^(?:([A-Za-z]+)\s*,\s*)?(\d{1,2})\s+([A-Za-z]+)\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|[A-Za-z]+)\s*$/;
+
+/**
+ * `s` without the comments (and spaces) that end it: RFC 5322 §3.3 allows
+ * CFWS after the zone, e.g. `+0000 (UTC)`, and comments nest (§3.2.2), which
+ * a regex cannot follow. Each character is read a bounded number of times.
+ */
+function cutTrailingComments(s: string): string {
+  let i = s.indexOf('(');
+  while (i !== -1) {
+    let j = i;
+    while (s[j] === '(' || s[j] === ' ') {
+      j = s[j] === ' ' ? j + 1 : commentEnd(s, j);
+      if (j === -1) return s; // an unclosed comment: not a date
+    }
+    if (j === s.length) return s.slice(0, i).trimEnd();
+    i = s.indexOf('(', j);
+  }
+  return s;
+}
 
 /**
  * Checks a Date field body.
@@ -22,7 +42,7 @@ const RE =
 export function checkDate(value: string): DateCheck {
   const problems: string[] = [];
   if (value.includes('\t')) problems.push('contains a tab');
-  const m = RE.exec(value.replace(/\t/g, ' ').trim());
+  const m = RE.exec(cutTrailingComments(value.replace(/\t/g, ' ').trim()));
   if (!m) return { date: undefined, problems: ['is not "Day, DD Mon YYYY HH:MM:SS +ZZZZ"'] };
   const [, dow, dd, mon, yyyy, hh, mi, ss = '00', zone = ''] = m;
   const day = Number(dd);

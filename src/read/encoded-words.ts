@@ -2,6 +2,7 @@
  * RFC 2047 encoded-words as found in raw header text: located loosely (so
  * broken words are found too), validated strictly, decoded on request.
  */
+import { MAX_ENCODED_WORD } from '../wire/index.js';
 import { decodeCharset, isValidUtf8 } from './decode.js';
 
 export type WordProblem =
@@ -50,7 +51,7 @@ export function findEncodedWords(s: string): EncodedWord[] {
     const enc = encoding.toUpperCase();
     if (enc !== 'B' && enc !== 'Q') problems.push('bad-encoding');
     if (/\s/.test(text)) problems.push('whitespace-inside');
-    if (whole.length > 75) problems.push('too-long');
+    if (whole.length > MAX_ENCODED_WORD) problems.push('too-long');
     let bytes: Buffer;
     if (enc === 'B') {
       if (!B64.test(text) || text.length % 4 !== 0) problems.push('bad-base64');

@@ -6,7 +6,13 @@
  * lazy helpers on {@link ParsedMessage}), so rules judge the exact bytes and
  * `repair()` can rebuild from the same structure.
  */
-import { MAX_MIME_DEPTH, MAX_MIME_PARTS, stripComments } from '../wire/index.js';
+import {
+  FOLD_AT,
+  MAX_LINE_LENGTH,
+  MAX_MIME_DEPTH,
+  MAX_MIME_PARTS,
+  stripComments,
+} from '../wire/index.js';
 import {
   decodeCharset,
   decodeQuotedPrintableChecked,
@@ -180,9 +186,10 @@ function scanLines(b: Buffer) {
       }
     }
     const length = contentEnd - pos;
-    if (length > 78) {
+    if (length > FOLD_AT) {
       if (stats.over78Count++ === 0) stats.firstOver78 = n;
-      if (length > 998 && stats.over998Count++ < 5) stats.over998.push({ line: n, length });
+      if (length > MAX_LINE_LENGTH && stats.over998Count++ < 5)
+        stats.over998.push({ line: n, length });
     }
     if (lf === -1 || lf + 1 === len) break;
     pos = lf + 1;

@@ -19,6 +19,8 @@ import {
 import type { LeafPart, MimeNode, MultipartNode } from '../wire/index.js';
 import {
   binaryPart,
+  MAX_ENCODED_BODY_LINE,
+  MAX_LINE_LENGTH,
   MailHygieneError,
   multipart,
   renderParam,
@@ -163,7 +165,7 @@ function isCleanBase64(b: Buffer): boolean {
     const end = lf - 1;
     if (lf <= b.length && b[end] !== 13) return false;
     const stop = Math.min(end, b.length);
-    if (stop - pos > 76) return false;
+    if (stop - pos > MAX_ENCODED_BODY_LINE) return false;
     for (let i = pos; i < stop; i++) if (B64[b[i]!] === 0) return false;
     pos = lf + 1;
   }
@@ -173,7 +175,7 @@ function isCleanBase64(b: Buffer): boolean {
 /** A header field as written with CRLF line ends, or undefined when it is not clean 7-bit. */
 function verbatimField(msg: ParsedMessage, h: HeaderField): string | undefined {
   const lines = msg.bytes.toString('latin1', h.start, h.end).split(/\r?\n/);
-  if (lines.some((l) => l.length > 998 || /[^\x09\x20-\x7e]/.test(l))) return undefined;
+  if (lines.some((l) => l.length > MAX_LINE_LENGTH || /[^\x09\x20-\x7e]/.test(l))) return undefined;
   return `${lines.join('\r\n')}\r\n`;
 }
 
@@ -184,7 +186,7 @@ function crlfBody(b: Buffer): Buffer | undefined {
   if (out === undefined) return undefined;
   let pos = 0;
   for (let lf = out.indexOf(10); ; lf = out.indexOf(10, pos)) {
-    if ((lf === -1 ? out.length : lf - 1) - pos > 998) return undefined;
+    if ((lf === -1 ? out.length : lf - 1) - pos > MAX_LINE_LENGTH) return undefined;
     if (lf === -1) return out;
     pos = lf + 1;
   }
@@ -362,7 +364,7 @@ function messageLeaf(msg: ParsedMessage, part: MimePart, media: string, bytes: B
   const long = crlf
     .toString('latin1')
     .split('\r\n')
-    .some((l) => l.length > 998);
+    .some((l) => l.length > MAX_LINE_LENGTH);
   if (has8bit(crlf) || long || crlf.includes(0)) {
     refuse(
       `message-part-8bit@${label(part)}`,

@@ -12,6 +12,7 @@ import {
   findUnsafeCodePoint,
   formatDate,
   generateMessageId,
+  MAX_LINE_LENGTH,
   MailHygieneError,
   parseAddrSpec,
   parseMessageId,
@@ -77,7 +78,6 @@ const MIME_FIELDS = new Set([
 ]);
 /** Fields whose value is free text, so RFC 2047 words may carry what raw bytes did. */
 const UNSTRUCTURED = new Set(['subject', 'comments', 'organization', 'thread-topic', 'user-agent']);
-const MAX_LINE = 998;
 
 function isPhpFingerprint(msg: ParsedMessage, h: HeaderField): boolean {
   if (h.key === 'x-php-originating-script' || h.key === 'x-php-script') return true;
@@ -89,7 +89,7 @@ function verbatim(msg: ParsedMessage, h: HeaderField): string | undefined {
   const raw = msg.bytes.toString('latin1', h.start, h.end);
   const lines = raw.split(/\r?\n/);
   for (const line of lines) {
-    if (line.length > MAX_LINE || /[^\x09\x20-\x7e]/.test(line)) return undefined;
+    if (line.length > MAX_LINE_LENGTH || /[^\x09\x20-\x7e]/.test(line)) return undefined;
   }
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -6,7 +6,13 @@
 
 import { createRequire } from 'node:module';
 import type { ConnectionOptions } from 'node:tls';
-import { findUnsafeCodePoint, loadLazily, MailHygieneError, ownData } from '../wire/index.js';
+import {
+  findUnsafeCodePoint,
+  isHostname,
+  loadLazily,
+  MailHygieneError,
+  ownData,
+} from '../wire/index.js';
 import { closedError, TransportError } from './error.js';
 import { type NodemailerLikeTransporter, sendThroughNodemailer } from './nodemailer.js';
 import type { OutgoingMessage, SendResult, Transport } from './types.js';
@@ -126,12 +132,7 @@ function toNodemailerOptions(o: SmtpTransportOptions): Record<string, unknown> {
  * inject commands (nodemailer ≤ 8.0.4, GHSA-vvjj-xcjg-gr5g). It must be a host name.
  */
 function checkHeloName(name: unknown): void {
-  const ok =
-    typeof name === 'string' &&
-    findUnsafeCodePoint(name) === -1 &&
-    /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(
-      name,
-    );
+  const ok = typeof name === 'string' && findUnsafeCodePoint(name) === -1 && isHostname(name);
   if (!ok) {
     throw new MailHygieneError(
       'INVALID_OPTIONS',

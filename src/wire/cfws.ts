@@ -35,6 +35,30 @@ export function quotedEnd(s: string, i: number): number {
   return -1;
 }
 
+/**
+ * Index of the first character of `s` outside comments and quoted strings
+ * for which `match` is true, or -1. `match` sees every such character in
+ * order (not the `"`, `(` and `)` that delimit them), so it can keep state
+ * of its own, e.g. whether it is inside `<…>`. A comment or quoted string
+ * that never closes runs to the end; `\` quotes the next character inside
+ * both (RFC 5322 §3.2.2, §3.2.4). One pass.
+ */
+export function findTopLevel(s: string, match: (c: string, i: number) => boolean): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '\\' && (quoted || depth > 0)) i++;
+    else if (quoted) quoted = c !== '"';
+    else if (c === '(') depth++;
+    else if (c === ')' && depth > 0) depth--;
+    else if (depth > 0) continue;
+    else if (c === '"') quoted = true;
+    else if (match(c, i)) return i;
+  }
+  return -1;
+}
+
 /** Skips folding white space and comments from `i`; returns the next index. */
 export function skipCfws(s: string, i: number): number {
   for (;;) {

@@ -6,13 +6,22 @@
  *
  * Other floors import from this file only; see docs/ARCHITECTURE.md.
  */
-export { isLocalDomain } from './address/domain.js';
+export type { HostnameOptions } from './address/domain.js';
+export { isHostname, isLocalDomain } from './address/domain.js';
 export type { Mailbox } from './address/mailbox.js';
 export { parseAddrSpec, parseMailbox } from './address/parse.js';
 export type { AddressInput, AddressList, Envelope } from './address/types.js';
+export type { Cte } from './body/cte.js';
 export { encodeTextInput } from './body/cte.js';
 export { textToBytes, toCrlf } from './body/text.js';
-export { blankQuotedStrings, commentEnd, isCfws, skipCfws, stripComments } from './cfws.js';
+export {
+  blankQuotedStrings,
+  commentEnd,
+  findTopLevel,
+  isCfws,
+  skipCfws,
+  stripComments,
+} from './cfws.js';
 export type { ErrorCode, TransportErrorCode, TransportErrorOptions } from './errors.js';
 export { formatCodePoint, MailHygieneError, TransportError } from './errors.js';
 export type { AddressGroup } from './header/address-list.js';
@@ -24,7 +33,8 @@ export { generateMessageId, parseMessageId } from './header/message-id.js';
 export { assertSingleLine, findUnsafeCodePoint } from './header/single-line.js';
 export { renderUnstructured } from './header/unstructured.js';
 export { importLazily, loadLazily } from './lazy-load.js';
-export { MAX_ENCODED_WORD, MAX_MIME_DEPTH, MAX_MIME_PARTS, META_CHARSET_WINDOW } from './limits.js';
+// Every limit, each with its reason (limits.ts); all of them are for the floors above.
+export * from './limits.js';
 export {
   binaryPart,
   encodedTextPart,

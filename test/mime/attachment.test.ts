@@ -5,8 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_FILENAME, parseAttachmentFilename } from '../../src/compose/attachment.js';
+import { parseAttachmentFilename } from '../../src/compose/attachment.js';
 import { compose } from '../../src/compose/compose.js';
+import { MAX_FILENAME } from '../../src/wire/limits.js';
 import { SCRIPT_PIECES } from '../support/mail-input.js';
 
 const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });

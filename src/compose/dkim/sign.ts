@@ -6,7 +6,13 @@
  */
 import { createHash, sign as cryptoSign } from 'node:crypto';
 import { domainToASCII } from 'node:url';
-import { blankQuotedStrings, MailHygieneError, stripComments } from '../../wire/index.js';
+import {
+  blankQuotedStrings,
+  FOLD_AT,
+  isHostname,
+  MailHygieneError,
+  stripComments,
+} from '../../wire/index.js';
 import type { DkimOptions } from '../policy.js';
 import { alignedRelaxed, normalizeDomain } from './align.js';
 import { bodyHash as computeBodyHash } from './body-hash.js';
@@ -50,15 +56,13 @@ export interface SignContext {
   now?: () => Date;
 }
 
-const FOLD_AT = 78;
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
-const DOMAIN =
-  /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 
 function checkDomainOption(value: string, field: string): string {
   const ascii =
     typeof value === 'string' ? normalizeDomain(domainToASCII(value.trim()) || value) : '';
-  if (!DOMAIN.test(ascii)) {
+  // d= and s= name DNS labels, not hosts: `_` is allowed (RFC 6376 §3.1, RFC 2181 §11).
+  if (!isHostname(ascii, { underscore: true })) {
     throw new MailHygieneError(
       'INVALID_OPTIONS',
       `${field} "${String(value)}" is not a valid domain name`,
@@ -136,7 +140,7 @@ function canonicalSignedHeaders(fields: readonly HeaderField[], names: readonly 
   return out;
 }
 
-/** Folds `tag=value;` atoms into lines of at most 78 octets. */
+/** Folds `tag=value;` atoms into lines of at most FOLD_AT (78) octets. */
 class TagFolder {
   private readonly lines: string[] = ['DKIM-Signature:'];
 

@@ -5,11 +5,13 @@
  * looks like a dial-up or dynamic pool address.
  */
 import { isIP } from 'node:net';
+import { isHostname } from '../../wire/index.js';
 import { type DoctorCheck, fail, pass, unknown, warn } from './report.js';
 import { type DoctorResolver, type Lookup, reverseName, sameIp } from './resolver.js';
 
-const HOSTNAME =
-  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+/** A public HELO name: a fully qualified host name whose top-level label starts with a letter. */
+const isHeloHostname = (name: string) =>
+  isHostname(name, { qualified: true }) && /[a-z]/i.test(name[name.lastIndexOf('.') + 1] ?? '');
 const LOCAL_SUFFIX =
   /(?:^|\.)(?:localhost|localdomain|local|lan|intra|internal|home|corp|invalid|test|example)$/i;
 
@@ -74,7 +76,7 @@ export async function checkHelo(
     );
     return out;
   }
-  if (!HOSTNAME.test(name) || LOCAL_SUFFIX.test(name)) {
+  if (!isHeloHostname(name) || LOCAL_SUFFIX.test(name)) {
     out.push(
       fail(
         'helo-fqdn',

@@ -3,7 +3,7 @@
  * DKIM, DMARC) and reports pass / warn / fail with the why and the fix.
  */
 import { isIP } from 'node:net';
-import { MailHygieneError } from '../../wire/index.js';
+import { isHostname, MailHygieneError } from '../../wire/index.js';
 import { checkDkimRecord } from './dkim-record.js';
 import { checkDmarc } from './dmarc.js';
 import { checkHelo, checkPtr } from './helo-ptr.js';
@@ -41,7 +41,7 @@ function domainOf(address: string, field: string): string {
           .toLowerCase()
           .replace(/\.$/, '')
       : '';
-  if (!/^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/.test(domain)) {
+  if (!isHostname(domain, { underscore: true, qualified: true })) {
     throw new MailHygieneError(
       'INVALID_OPTIONS',
       `${field} "${address}" is not an address with a domain`,

@@ -3,6 +3,7 @@
  * into directives and modifiers, or a reason why it is a permerror.
  */
 import { isIP } from 'node:net';
+import { isHostname } from '../../wire/index.js';
 
 export type Qualifier = '+' | '-' | '~' | '?';
 
@@ -42,13 +43,10 @@ export function isValidDomainSpec(spec: string): boolean {
   if (withoutMacros.includes('%')) return false; // a stray % is a syntax error
   if (spec.includes('%{')) return /^[\x21-\x7e]+$/.test(spec);
   const d = spec.replace(/\.$/, '');
-  const labels = d.split('.');
-  const top = labels[labels.length - 1] ?? '';
+  const top = d.slice(d.lastIndexOf('.') + 1);
+  // Labels may hold `_` (`_spf.example.com`); the top-level one is a host name label with a letter.
   return (
-    labels.length >= 2 &&
-    labels.every((l) => /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i.test(l)) &&
-    /[a-z]/i.test(top) &&
-    /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i.test(top)
+    isHostname(d, { underscore: true, qualified: true }) && isHostname(top) && /[a-z]/i.test(top)
   );
 }
 

@@ -4,7 +4,7 @@
  * issue carrying a stable code in `params.code` (see ./issues.ts).
  */
 import { z } from 'zod';
-import { MailHygieneError, parseMailbox } from '../../wire/index.js';
+import { MAX_ADDRESS, MailHygieneError, parseMailbox } from '../../wire/index.js';
 import { mixedScriptLabel, wholeScriptConfusableLabel } from './script.js';
 import { checkMultiLine, checkSingleLine, type TextProblem } from './text-checks.js';
 import type { ContactFormErrorCode } from './types.js';
@@ -12,7 +12,7 @@ import type { ContactFormErrorCode } from './types.js';
 export const MAX_NAME = 200;
 export const MAX_SUBJECT = 200;
 /** RFC 5321 §4.5.3.1.3: a path is at most 256 octets including the angle brackets. */
-export const MAX_EMAIL = 254;
+export const MAX_EMAIL = MAX_ADDRESS;
 export const DEFAULT_MAX_LENGTH = 20_000;
 
 type Ctx = z.core.$RefinementCtx<string>;

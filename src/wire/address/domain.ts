@@ -5,8 +5,45 @@
  * user would send to a domain they did not type.
  */
 import { domainToASCII, domainToUnicode } from 'node:url';
+import { MAX_DOMAIN } from '../limits.js';
 
-const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/**
+ * A host name label: letters, digits and hyphens, not starting or ending in a
+ * hyphen, 1–63 octets (RFC 1035 §2.3.1 as relaxed by RFC 1123 §2.1; 63 is
+ * MAX_LABEL). Each regex here is linear: no quantified group repeats.
+ */
+const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+/** A DNS label that may also hold `_` anywhere (RFC 2181 §11: `_dmarc`, `_spf`, DKIM selectors). */
+const DNS_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i;
+const NUMERIC = /^\d+$/;
+
+export interface HostnameOptions {
+  /** Also allow `_` in labels (names that are DNS names but not host names). */
+  underscore?: boolean;
+  /**
+   * Require a fully qualified name: two labels or more, the last of them not
+   * all digits (RFC 3696 §2: then it would be an IPv4 address).
+   */
+  qualified?: boolean;
+}
+
+/**
+ * The one host name check of the library (ASCII names: IDNs are converted to
+ * A-labels first). At most {@link MAX_DOMAIN} octets; every label as
+ * {@link LDH_LABEL}; any case. Linear in the length of `name`.
+ *
+ * @example isHostname('mail.example.org', { qualified: true }) // true
+ * @example isHostname('_dmarc.example.org', { underscore: true }) // true
+ */
+export function isHostname(name: string, options: HostnameOptions = {}): boolean {
+  if (name.length === 0 || name.length > MAX_DOMAIN) return false;
+  const labels = name.split('.');
+  if (options.qualified && (labels.length < 2 || NUMERIC.test(labels[labels.length - 1]!))) {
+    return false;
+  }
+  const label = options.underscore ? DNS_LABEL : LDH_LABEL;
+  return labels.every((l) => label.test(l));
+}
 
 /** Result: the ASCII domain, or the reason it is refused. */
 export type DomainResult = { ok: true; ascii: string } | { ok: false; reason: string };
@@ -18,7 +55,7 @@ export type DomainResult = { ok: true; ascii: string } | { ok: false; reason: st
  */
 export function toAsciiDomain(domain: string): DomainResult {
   if (domain.length === 0) return { ok: false, reason: 'the domain is empty' };
-  if (domain.length > 253 * 4) return { ok: false, reason: 'the domain is too long' };
+  if (domain.length > MAX_DOMAIN * 4) return { ok: false, reason: 'the domain is too long' };
   if (domain.startsWith('[')) return { ok: false, reason: 'address literals are not accepted' };
   const isAscii = !/[^\x21-\x7e]/.test(domain);
   let ascii: string;
@@ -35,7 +72,9 @@ export function toAsciiDomain(domain: string): DomainResult {
       return { ok: false, reason: 'the domain contains characters that IDNA would change' };
     }
   }
-  if (ascii.length > 253) return { ok: false, reason: 'the domain is longer than 253 octets' };
+  if (ascii.length > MAX_DOMAIN) {
+    return { ok: false, reason: `the domain is longer than ${MAX_DOMAIN} octets` };
+  }
   const labels = ascii.split('.');
   if (labels.length < 2) return { ok: false, reason: 'the domain is not fully qualified' };
   for (const label of labels) {
@@ -55,7 +94,7 @@ export function toAsciiDomain(domain: string): DomainResult {
       return { ok: false, reason: `the domain label "${label}" uses a reserved "??--" prefix` };
     }
   }
-  if (/^\d+$/.test(labels[labels.length - 1]!)) {
+  if (NUMERIC.test(labels[labels.length - 1]!)) {
     return { ok: false, reason: 'the top-level label is numeric (an IP address is not a domain)' };
   }
   return { ok: true, ascii };

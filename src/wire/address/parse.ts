@@ -5,14 +5,15 @@
  * Runs in linear time: one left-to-right scan, no backtracking regexes.
  */
 
-import { formatCodePoint, MailHygieneError } from '../errors.js';
+import { quotedEnd } from '../cfws.js';
+import { type ErrorCode, formatCodePoint, MailHygieneError } from '../errors.js';
 import { findUnsafeCodePoint } from '../header/single-line.js';
+import { MAX_ADDRESS, MAX_ADDRESS_INPUT, MAX_LOCAL_PART } from '../limits.js';
 import { hasDefaultIgnorableOrBidi, toAsciiDomain } from './domain.js';
 import type { Mailbox } from './mailbox.js';
 import type { AddressInput } from './types.js';
 
-/** Longer input is refused before any parsing: a display name plus a 254-octet address fits easily. */
-const MAX_INPUT = 2048;
+const QUOTED_PAIR = /\\(.)/gs;
 const ATEXT = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$/;
 const ASCII_DOT_ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 /**
@@ -82,18 +83,26 @@ export function parseMailbox(input: AddressInput, field: string, options: ParseO
 }
 
 function checkName(name: string, field: string): void {
-  if (name.length > MAX_INPUT) {
+  if (name.length > MAX_ADDRESS_INPUT) {
     throw new MailHygieneError(
       'INVALID_ADDRESS',
-      `${field}: display name is longer than ${MAX_INPUT} characters`,
+      `${field}: display name is longer than ${MAX_ADDRESS_INPUT} characters`,
       { field },
     );
   }
-  const cp = findUnsafeCodePoint(name);
+  refuseUnsafe(name, field, 'HEADER_INJECTION', 'display name ');
+}
+
+/**
+ * Throws `code` when `value` holds a line break, control or unpaired
+ * surrogate, naming it ("display name " or nothing as `what`).
+ */
+function refuseUnsafe(value: string, field: string, code: ErrorCode, what = ''): void {
+  const cp = findUnsafeCodePoint(value);
   if (cp !== -1) {
     throw new MailHygieneError(
-      'HEADER_INJECTION',
-      `${field}: display name contains ${formatCodePoint(cp)}; line breaks and controls are refused`,
+      code,
+      `${field}: ${what}contains ${formatCodePoint(cp)}; line breaks and controls are refused`,
       { field, codePoint: cp },
     );
   }
@@ -115,7 +124,7 @@ function parseMailboxString(raw: string, field: string, options: ParseOptions): 
 function listHint(e: unknown, raw: string, field: string): unknown {
   if (!(e instanceof MailHygieneError) || e.code !== 'INVALID_ADDRESS') return e;
   // Over-long input was refused for its length; a hint would only scan it again.
-  if (raw.length > MAX_INPUT) return e;
+  if (raw.length > MAX_ADDRESS_INPUT) return e;
   const first = raw.indexOf('@');
   if (first === -1 || raw.indexOf('@', first + 1) === -1 || !/[,;]/.test(raw)) return e;
   return new MailHygieneError(
@@ -126,15 +135,9 @@ function listHint(e: unknown, raw: string, field: string): unknown {
 }
 
 function parseOneMailboxString(raw: string, field: string, options: ParseOptions): Mailbox {
-  if (raw.length > MAX_INPUT) fail(field, raw, `longer than ${MAX_INPUT} characters`);
-  const cp = findUnsafeCodePoint(raw);
-  if (cp !== -1) {
-    throw new MailHygieneError(
-      'INVALID_ADDRESS',
-      `${field}: contains ${formatCodePoint(cp)}; line breaks and controls are refused`,
-      { field, codePoint: cp },
-    );
-  }
+  if (raw.length > MAX_ADDRESS_INPUT)
+    fail(field, raw, `longer than ${MAX_ADDRESS_INPUT} characters`);
+  refuseUnsafe(raw, field, 'INVALID_ADDRESS');
   const s = raw.trim();
   const lt = s.indexOf('<');
   if (lt === -1) {
@@ -154,22 +157,11 @@ function parseOneMailboxString(raw: string, field: string, options: ParseOptions
 function parseDisplayName(phrase: string, field: string, raw: string): string {
   if (phrase === '') return '';
   if (phrase.startsWith('"')) {
-    let out = '';
-    let i = 1;
-    for (; i < phrase.length; i++) {
-      const c = phrase[i]!;
-      if (c === '\\') {
-        i++;
-        if (i >= phrase.length) fail(field, raw, 'unterminated quoted display name');
-        out += phrase[i];
-      } else if (c === '"') {
-        break;
-      } else {
-        out += c;
-      }
-    }
-    if (i !== phrase.length - 1) fail(field, raw, 'text outside the quoted display name');
-    return out;
+    const end = quotedEnd(phrase, 0);
+    if (end === -1) fail(field, raw, 'unterminated quoted display name');
+    if (end !== phrase.length) fail(field, raw, 'text outside the quoted display name');
+    // RFC 5322 §3.2.4: a backslash quotes the character after it.
+    return phrase.slice(1, -1).replace(QUOTED_PAIR, '$1');
   }
   // Unquoted: the specials ( ) < > [ ] : ; @ \ , " would change the structure.
   for (const c of phrase) {
@@ -187,15 +179,9 @@ export function parseAddrSpec(
   options: ParseOptions,
   name: string,
 ): Mailbox {
-  if (spec.length > MAX_INPUT) fail(field, spec, `longer than ${MAX_INPUT} characters`);
-  const cp = findUnsafeCodePoint(spec);
-  if (cp !== -1) {
-    throw new MailHygieneError(
-      'INVALID_ADDRESS',
-      `${field}: contains ${formatCodePoint(cp)}; line breaks and controls are refused`,
-      { field, codePoint: cp },
-    );
-  }
+  if (spec.length > MAX_ADDRESS_INPUT)
+    fail(field, spec, `longer than ${MAX_ADDRESS_INPUT} characters`);
+  refuseUnsafe(spec, field, 'INVALID_ADDRESS');
   if (hasDefaultIgnorableOrBidi(spec))
     fail(field, spec, 'contains invisible or bidi-control characters');
   const at = spec.lastIndexOf('@');
@@ -222,13 +208,13 @@ export function parseAddrSpec(
     );
   }
   // The domain is ASCII (A-labels), so only a UTF-8 local part makes octets differ from length.
-  if ((utf8 ? Buffer.byteLength(localOnWire) : localOnWire.length) > 64)
-    fail(field, spec, 'the local part is longer than 64 octets');
+  if ((utf8 ? Buffer.byteLength(localOnWire) : localOnWire.length) > MAX_LOCAL_PART)
+    fail(field, spec, `the local part is longer than ${MAX_LOCAL_PART} octets`);
   const d = toAsciiDomain(domainIn);
   if (!d.ok) fail(field, spec, d.reason);
   const address = `${localOnWire}@${d.ascii}`;
-  if ((utf8 ? Buffer.byteLength(address) : address.length) > 254)
-    fail(field, spec, 'longer than 254 octets');
+  if ((utf8 ? Buffer.byteLength(address) : address.length) > MAX_ADDRESS)
+    fail(field, spec, `longer than ${MAX_ADDRESS} octets`);
   if (
     !localOnWire.startsWith('"') &&
     (!EMAIL_TLD.test(d.ascii.slice(d.ascii.lastIndexOf('.') + 1)) ||

@@ -1,9 +1,11 @@
 /** Base64 with 76-character lines (RFC 2045 §6.8), for Buffers and streams. */
 import { Readable } from 'node:stream';
+import { MAX_ENCODED_BODY_LINE } from '../limits.js';
 import { readChunks } from './base64-input.js';
 
-const LINE_BYTES = 57; // 57 input bytes = 76 base64 characters
-const LINE_CHARS = 76;
+const LINE_CHARS = MAX_ENCODED_BODY_LINE;
+/** Input bytes of one line: 3 bytes make 4 base64 characters, so 57 make 76. */
+const LINE_BYTES = (LINE_CHARS / 4) * 3;
 
 /**
  * Input bytes per call of Node's native encoder: whole lines, and a result
@@ -25,7 +27,7 @@ const STREAM_LINES = 1152;
 /** Encoded size including CRLF after every line but the last. */
 export function base64Length(n: number): number {
   const chars = Math.ceil(n / 3) * 4;
-  const lines = Math.ceil(chars / 76);
+  const lines = Math.ceil(chars / LINE_CHARS);
   return chars + Math.max(0, lines - 1) * 2;
 }
 

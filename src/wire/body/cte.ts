@@ -12,6 +12,7 @@ import { base64Length, encodeBase64 } from './base64.js';
 import { encodeQuotedPrintable, type QuotedPrintableText } from './quoted-printable.js';
 import { decodedText, toCrlf, uncarriableText } from './text.js';
 
+/** The Content-Transfer-Encodings we write (RFC 2045 §6); foreign mail may declare others. */
 export type Cte = '7bit' | 'quoted-printable' | 'base64';
 
 export interface EncodedBody {

@@ -1,3 +1,4 @@
+import { FOLD_AT } from '../limits.js';
 import { HtmlToTextConverter } from './html-to-text/converter.js';
 
 export interface HtmlToTextOptions {
@@ -9,7 +10,7 @@ export interface HtmlToTextOptions {
   wordwrap?: number | false;
 }
 
-const DEFAULT_WIDTH = 78;
+const DEFAULT_WIDTH = FOLD_AT;
 
 /**
  * Readable plain text from HTML, for the text/plain alternative of a message.

@@ -13,6 +13,7 @@
  * CRLF-normalised text; test/body/quoted-printable.test.ts holds it to a
  * plain byte-at-a-time reference.
  */
+import { FOLD_AT, MAX_ENCODED_BODY_LINE } from '../limits.js';
 
 /**
  * ASCII characters written as themselves: printable ASCII except "=", plus
@@ -25,10 +26,11 @@ for (let c = 32; c <= 126; c++) LITERAL[c] = 1;
 LITERAL[61] = 0; // "="
 LITERAL[9] = 1;
 const HEX = Buffer.from('0123456789ABCDEF');
-const MAX_COL = 75; // + "=" soft break = 76
+/** Characters before a soft break: with its "=" a line is {@link MAX_ENCODED_BODY_LINE} long. */
+const MAX_COL = MAX_ENCODED_BODY_LINE - 1;
 /** First byte of a UTF-8 sequence of 2, 3 or 4 bytes, before the code point bits. */
 const LEAD = [0, 0, 0xc0, 0xe0, 0xf0];
-/** Free space kept at every line start: one output line is at most 78 octets. */
+/** Free space kept at every line start: one output line is at most 78 octets (`FOLD_AT`). */
 const LINE_ROOM = 128;
 
 /**
@@ -113,7 +115,27 @@ function riskyLineStart(units: Uint16Array, i: number): boolean {
 
 /** Estimated QP size of a line of `lineQp` encoded characters, soft breaks included. */
 function qpLineEstimate(lineQp: number): number {
-  return lineQp > 76 ? lineQp + 3 * Math.floor((lineQp - 1) / 75) : lineQp;
+  return lineQp > MAX_ENCODED_BODY_LINE ? lineQp + 3 * Math.floor((lineQp - 1) / MAX_COL) : lineQp;
+}
+
+/**
+ * Writes a soft line break ("=" CRLF, RFC 2045 §6.7 rule 5) at `o`. Returns
+ * the buffer to go on with: `out`, or a bigger copy when fewer than
+ * LINE_ROOM octets would be left after the break.
+ */
+function softBreak(out: Buffer, o: number): Buffer {
+  out[o] = 61;
+  out[o + 1] = 13;
+  out[o + 2] = 10;
+  return o + 3 + LINE_ROOM > out.length ? grow(out, o + 3) : out;
+}
+
+/** Writes octet `b` as "=XX" at `o`; returns the index after it. */
+function escapeByte(out: Buffer, o: number, b: number): number {
+  out[o] = 61;
+  out[o + 1] = HEX[b >> 4]!;
+  out[o + 2] = HEX[b & 15]!;
+  return o + 3;
 }
 
 /**
@@ -145,10 +167,7 @@ export function encodeQuotedPrintable(text: string): QuotedPrintableText {
     // One hard line: [lineStart, i).
     if (i < n && riskyLineStart(units, i)) {
       // "." or "From " at a line start (col 0: no soft break needed).
-      const c = units[i++]!;
-      out[o++] = 61;
-      out[o++] = HEX[c >> 4]!;
-      out[o++] = HEX[c & 15]!;
+      o = escapeByte(out, o, units[i++]!);
       col = 3;
       unsafe7bit = true;
       linePositional++;
@@ -158,12 +177,10 @@ export function encodeQuotedPrintable(text: string): QuotedPrintableText {
       if (c < 128 && LITERAL[c] === 1) {
         // The common case: a run of characters written as themselves.
         if (col >= MAX_COL) {
-          out[o++] = 61;
-          out[o++] = 13;
-          out[o++] = 10;
+          out = softBreak(out, o);
+          o += 3;
           col = 0;
           lineSoft++;
-          if (o + LINE_ROOM > out.length) out = grow(out, o);
         }
         const end = literalRun(units, i, Math.min(n, i + MAX_COL - col), out, o);
         o += end - i;
@@ -199,16 +216,12 @@ export function encodeQuotedPrintable(text: string): QuotedPrintableText {
       let b = count === 1 ? c : LEAD[count]! | (cp >> shift);
       for (;;) {
         if (col + 3 > MAX_COL) {
-          out[o++] = 61;
-          out[o++] = 13;
-          out[o++] = 10;
+          out = softBreak(out, o);
+          o += 3;
           col = 0;
           lineSoft++;
-          if (o + LINE_ROOM > out.length) out = grow(out, o);
         }
-        out[o++] = 61;
-        out[o++] = HEX[b >> 4]!;
-        out[o++] = HEX[b & 15]!;
+        o = escapeByte(out, o, b);
         col += 3;
         if (shift === 0) break;
         shift -= 6;
@@ -219,21 +232,17 @@ export function encodeQuotedPrintable(text: string): QuotedPrintableText {
     const last = o > lineOut ? out[o - 1]! : 0;
     if (last === 32 || last === 9) {
       o--;
-      col--;
-      if (col + 3 > MAX_COL) {
-        out[o++] = 61;
-        out[o++] = 13;
-        out[o++] = 10;
+      if (--col + 3 > MAX_COL) {
+        out = softBreak(out, o);
+        o += 3;
         col = 0;
         lineSoft++;
       }
-      out[o++] = 61;
-      out[o++] = HEX[last >> 4]!;
-      out[o++] = HEX[last & 15]!;
+      o = escapeByte(out, o, last);
       unsafe7bit = true;
       linePositional++;
     }
-    if (i - lineStart > 78) unsafe7bit = true;
+    if (i - lineStart > FOLD_AT) unsafe7bit = true;
     qpEstimate += qpLineEstimate(o - lineOut - 3 * lineSoft - 2 * linePositional);
     if (i >= n) break;
     qpEstimate += 2;

@@ -1,7 +1,8 @@
 /** Renders From/To/Cc/Reply-To/Sender from checked mailboxes. */
 import type { Mailbox } from '../address/mailbox.js';
+import { MAX_ENCODED_LINE } from '../limits.js';
 import { encodeWords, looksLikeEncodedWord, MIN_ENCODED_WORD } from './encoded-word.js';
-import { HeaderBuilder, MAX_ENCODED_LINE } from './fold.js';
+import { HeaderBuilder } from './fold.js';
 
 const ATOM_PHRASE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?: [A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 

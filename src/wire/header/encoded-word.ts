@@ -6,6 +6,7 @@
  * allowed in a `phrase` (RFC 2047 §5 (3)), so the same words serve Subject and
  * display names.
  */
+import { MAX_ENCODED_WORD } from '../limits.js';
 
 /** Bytes that stand for themselves in a Q word in any context. */
 const Q_SAFE = new Uint8Array(128);
@@ -17,7 +18,6 @@ const PREFIX_Q = '=?UTF-8?Q?';
 const PREFIX_B = '=?UTF-8?B?';
 /** `=?UTF-8?Q?` + `?=` */
 const OVERHEAD = 12;
-export const MAX_ENCODED_WORD = 75;
 /** The shortest word that holds any one code point (4 UTF-8 octets as Q: 12 characters). */
 export const MIN_ENCODED_WORD = OVERHEAD + 12;
 

@@ -1,5 +1,6 @@
 /** Custom header names: RFC 5322 ftext only, and never a field the library owns. */
 import { MailHygieneError } from '../errors.js';
+import { MAX_FIELD_NAME } from '../limits.js';
 
 const FTEXT = /^[\x21-\x39\x3b-\x7e]+$/;
 
@@ -30,10 +31,10 @@ const RESERVED = new Set([
 
 /** Throws INVALID_HEADER_NAME unless `name` may be set through `headers`. */
 export function checkCustomHeaderName(name: string, field: string): string {
-  if (typeof name !== 'string' || !FTEXT.test(name) || name.length > 76) {
+  if (typeof name !== 'string' || !FTEXT.test(name) || name.length > MAX_FIELD_NAME) {
     throw new MailHygieneError(
       'INVALID_HEADER_NAME',
-      `${field}: header name ${JSON.stringify(String(name).slice(0, 80))} must be 1–76 printable ASCII characters without ":" or spaces`,
+      `${field}: header name ${JSON.stringify(String(name).slice(0, 80))} must be 1–${MAX_FIELD_NAME} printable ASCII characters without ":" or spaces`,
       { field },
     );
   }

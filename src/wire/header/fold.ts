@@ -8,10 +8,10 @@
  * mailbox, the `;` after a parameter) is part of the word given to
  * {@link HeaderBuilder.add}, never appended afterwards. Lengths are octets
  * (RFC 5322 §2.1.1, RFC 6532 §3.4: an SMTPUTF8 address counts its UTF-8 bytes).
+ * Lines are folded at {@link FOLD_AT}, or at {@link MAX_ENCODED_LINE} where
+ * they hold encoded-words (the callers pass it).
  */
-export const FOLD_AT = 78;
-/** RFC 2047 §2: lines that hold encoded-words are at most 76 characters. */
-export const MAX_ENCODED_LINE = 76;
+import { FOLD_AT } from '../limits.js';
 
 const NON_ASCII = /[^\x00-\x7f]/;
 

@@ -3,11 +3,18 @@
  * printable ASCII that folds cleanly, otherwise RFC 2047 encoded-words for the
  * whole value, so the text parses back exactly.
  */
-import { encodeWords, looksLikeEncodedWord, MIN_ENCODED_WORD } from './encoded-word.js';
-import { HeaderBuilder, MAX_ENCODED_LINE } from './fold.js';
 
-/** A raw token longer than this cannot be folded to 78: such values are encoded. */
-const MAX_RAW_TOKEN = 77 - 12;
+import { FOLD_AT, MAX_ENCODED_LINE } from '../limits.js';
+import { encodeWords, looksLikeEncodedWord, MIN_ENCODED_WORD } from './encoded-word.js';
+import { HeaderBuilder } from './fold.js';
+
+/**
+ * A raw token longer than this cannot be folded to {@link FOLD_AT}: such
+ * values are encoded. A continuation line holds a space and the token (77);
+ * 12 more are kept free so that a first token also fits beside a field name
+ * of up to 11 characters (`Subject:`, `Keywords:`).
+ */
+const MAX_RAW_TOKEN = FOLD_AT - 1 - 12;
 
 /** Whether an unstructured value must go out as encoded-words. */
 export function needsEncoding(value: string): boolean {

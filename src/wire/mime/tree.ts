@@ -4,6 +4,7 @@
  * are already rendered and checked (CRLF-terminated, folded, ASCII).
  */
 import { Readable } from 'node:stream';
+import type { Cte } from '../body/cte.js';
 
 /** Content the renderer base64-encodes itself (76-character lines), straight into its output. */
 export interface Base64Body {
@@ -20,7 +21,7 @@ export interface LeafPart {
   /** Encoded body without a final CRLF, or content the renderer encodes as base64. */
   readonly body: BodyBytes;
   /** 7bit bodies may contain any text, so boundaries are checked against them. */
-  readonly cte: '7bit' | 'quoted-printable' | 'base64';
+  readonly cte: Cte;
 }
 
 export interface MultipartNode {

@@ -1,4 +1,5 @@
 import { Tokenizer } from 'htmlparser2';
+import { FOLD_AT } from '../../limits.js';
 import { LineWriter } from './line-writer.js';
 import { allowedInHead, equalsLower, isVoid, Kind, kindOf, tagNameAt } from './tags.js';
 
@@ -339,7 +340,7 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
       case Kind.Rule:
         this.flush();
         this.w.breakLines(2);
-        this.w.rule('-', 78);
+        this.w.rule('-', FOLD_AT);
         this.w.breakLines(2);
         break;
       case Kind.Image: {
