@@ -22,17 +22,17 @@
  * decides what a defect means (compose: a bug, the message is refused).
  */
 import { isUtf8 } from 'node:buffer';
+import {
+  FOLD_AT,
+  MAX_ENCODED_BODY_LINE,
+  MAX_ENCODED_LINE,
+  MAX_ENCODED_WORD,
+  MAX_LINE_LENGTH as MAX_LINE,
+} from '../limits.js';
 import type { WireShape } from './render.js';
 
-/** Hard limit per line, excluding CRLF (RFC 5322 §2.1.1). */
-const MAX_LINE = 998;
-/** Header lines are folded at this many octets where the grammar allows (RFC 5322 §2.1.1). */
-const FOLD_AT = 78;
-/** RFC 2047 §2: a header line holding an encoded-word is at most 76 characters, a word 75. */
-const MAX_ENCODED_LINE = 76;
-const MAX_ENCODED_WORD = 75;
-/** RFC 2045 §6.7 (5), §6.8: encoded lines are at most 76 characters. */
-const MAX_ENCODED_BODY_LINE = 76;
+/** A full base64 line: 76 characters and CRLF. */
+const B64_STRIDE = MAX_ENCODED_BODY_LINE + 2;
 
 const CR = 13;
 const LF = 10;
@@ -313,7 +313,11 @@ class Walk {
       fail('header-line', at, `header line of ${octets} octets not folded where it could be`);
     }
     if (encoded && octets > MAX_ENCODED_LINE) {
-      fail('encoded-word', at, `line of ${octets} characters holds an encoded-word (limit 76)`);
+      fail(
+        'encoded-word',
+        at,
+        `line of ${octets} characters holds an encoded-word (limit ${MAX_ENCODED_LINE})`,
+      );
     }
   }
 
@@ -485,7 +489,8 @@ function startsWith(raw: Buffer, at: number, needle: Buffer, from: number): bool
 /** `=?charset?B|Q?text?=`, at most 75 characters (RFC 2047 §2, §4, §5 (3)). */
 function encodedWord(word: string, at: number): void {
   const bad = (why: string): never => fail('encoded-word', at, `encoded-word ${why}`);
-  if (word.length > MAX_ENCODED_WORD) bad(`of ${word.length} characters (limit 75)`);
+  if (word.length > MAX_ENCODED_WORD)
+    bad(`of ${word.length} characters (limit ${MAX_ENCODED_WORD})`);
   const q1 = word.indexOf('?', 2);
   if (q1 < 3 || word.charCodeAt(q1 + 2) !== 63 || !word.endsWith('?=') || word.length < q1 + 5)
     bad('malformed');
@@ -565,7 +570,10 @@ function qpBody(raw: Buffer, start: number, end: number): void {
     }
     if (c === CR && raw[i + 1] === LF && i + 1 < end) {
       if (i - lineStart > MAX_ENCODED_BODY_LINE)
-        bad(lineStart, `quoted-printable line of ${i - lineStart} characters (limit 76)`);
+        bad(
+          lineStart,
+          `quoted-printable line of ${i - lineStart} characters (limit ${MAX_ENCODED_BODY_LINE})`,
+        );
       const last = raw[i - 1];
       if (i > lineStart && (last === SP || last === TAB))
         bad(i - 1, 'whitespace at the end of a quoted-printable line');
@@ -585,7 +593,10 @@ function qpBody(raw: Buffer, start: number, end: number): void {
     );
   }
   if (end - lineStart > MAX_ENCODED_BODY_LINE)
-    bad(lineStart, `quoted-printable line of ${end - lineStart} characters (limit 76)`);
+    bad(
+      lineStart,
+      `quoted-printable line of ${end - lineStart} characters (limit ${MAX_ENCODED_BODY_LINE})`,
+    );
   const last = raw[end - 1];
   if (end > lineStart && (last === SP || last === TAB))
     bad(end - 1, 'whitespace at the end of a quoted-printable line');
@@ -601,20 +612,21 @@ function qpBody(raw: Buffer, start: number, end: number): void {
 function base64Body(raw: Buffer, start: number, end: number): void {
   const bad = (i: number, why: string): never => fail('body-base64', i, why);
   if (end === start) return;
-  const full = Math.floor((end - start) / 78); // lines of 76 + CRLF
-  const lastStart = start + full * 78;
+  const full = Math.floor((end - start) / B64_STRIDE);
+  const lastStart = start + full * B64_STRIDE;
   if (!((raw.byteOffset + start) & 1 ? fullLinesUnaligned : fullLines)(raw, start, full)) {
     const at = firstOutside(raw, start, lastStart);
     bad(
       at,
-      (at - start) % 78 < 76
+      (at - start) % B64_STRIDE < MAX_ENCODED_BODY_LINE
         ? 'octet outside the base64 alphabet'
-        : 'base64 line not 76 characters',
+        : `base64 line not ${MAX_ENCODED_BODY_LINE} characters`,
     );
   }
   // The last line: alphabet, then 0–2 "=", a multiple of 4 in all.
   const n = end - lastStart;
-  if (n === 0 || n > 76 || n % 4 !== 0) bad(lastStart, `last base64 line of ${n} characters`);
+  if (n === 0 || n > MAX_ENCODED_BODY_LINE || n % 4 !== 0)
+    bad(lastStart, `last base64 line of ${n} characters`);
   let pad = 0;
   if (raw[end - 1] === 61) pad = raw[end - 2] === 61 ? 2 : 1;
   for (let i = lastStart; i < end - pad; i++) {
@@ -646,10 +658,10 @@ function fullLines(raw: Buffer, start: number, full: number): boolean {
  */
 function fullLinesUnaligned(raw: Buffer, start: number, full: number): boolean {
   for (let k = 0; k < full; k++) {
-    const at = start + k * 78 + 76;
+    const at = start + k * B64_STRIDE + MAX_ENCODED_BODY_LINE;
     if (raw[at] !== CR || raw[at + 1] !== LF) return false;
   }
-  return countOutside(raw, start, start + full * 78) === 2 * full;
+  return countOutside(raw, start, start + full * B64_STRIDE) === 2 * full;
 }
 
 /** Octets outside the base64 alphabet in [start, end) (line breaks included). */
@@ -675,8 +687,13 @@ function countOutside(raw: Buffer, start: number, end: number): number {
 /** The first octet that is neither alphabet nor a line break at its place (for the message). */
 function firstOutside(raw: Buffer, start: number, end: number): number {
   for (let i = start; i < end; i++) {
-    const inLine = (i - start) % 78;
-    if (inLine < 76 ? !B64[raw[i]!] : raw[i] !== (inLine === 76 ? CR : LF)) return i;
+    const inLine = (i - start) % B64_STRIDE;
+    if (
+      inLine < MAX_ENCODED_BODY_LINE
+        ? !B64[raw[i]!]
+        : raw[i] !== (inLine === MAX_ENCODED_BODY_LINE ? CR : LF)
+    )
+      return i;
   }
   return start;
 }
