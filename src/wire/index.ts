@@ -8,6 +8,11 @@
  */
 export { isLocalDomain } from './address/domain.js';
 export type { Mailbox } from './address/mailbox.js';
+export {
+  organizationalDomain,
+  registrableDomain,
+  sameOrganizationalDomain,
+} from './address/org-domain.js';
 export { parseAddrSpec, parseMailbox } from './address/parse.js';
 export type { AddressInput, AddressList, Envelope } from './address/types.js';
 export { encodeTextInput } from './body/cte.js';
