@@ -163,4 +163,32 @@ describe('fast shape checks', () => {
     for (const o of [{ now: () => new Date() }, { maxRecipients: 2 ** 60 }, { dkim: [] }, null])
       expect(isPlainOptions(o)).toBe(false);
   });
+
+  // The fast checks are a hand-written chain (inlined by V8); the schema's key
+  // sets are derived. A schema field the chain forgets would let any value pass.
+  const nested = {
+    attachments: (bad: unknown) => [{ content: 'x', filename: bad }],
+    listUnsubscribe: (bad: unknown) => ({ url: bad }),
+    envelope: (bad: unknown) => ({ from: bad }),
+  };
+  it('check every field of messageInputSchema (a value of the wrong type is never passed)', () => {
+    const base = { from: 'a@example.com', subject: 's' };
+    for (const key of Object.keys(messageInputSchema.shape)) {
+      const m = { ...base, [key]: Symbol('wrong') };
+      expect(messageInputSchema.safeParse(m).success, key).toBe(false);
+      expect(isPlainMessageInput(m), key).toBe(false);
+    }
+    for (const [key, wrap] of Object.entries(nested)) {
+      const m = { ...base, [key]: wrap(42) };
+      expect(messageInputSchema.safeParse(m).success, key).toBe(false);
+      expect(isPlainMessageInput(m), key).toBe(false);
+    }
+  });
+  it('check every field of optionsSchema', () => {
+    for (const key of Object.keys(optionsSchema.shape)) {
+      const o = { [key]: Symbol('wrong') };
+      expect(optionsSchema.safeParse(o).success, key).toBe(false);
+      expect(isPlainOptions(o), key).toBe(false);
+    }
+  });
 });

@@ -7,7 +7,7 @@
  */
 export { parseAttachmentFilename } from './attachment.js';
 export { compose, composeStream } from './compose.js';
-export { alignedRelaxed, alignedStrict, organizationalDomain } from './dkim/align.js';
+export { alignedRelaxed, alignedStrict } from './dkim/align.js';
 export { bodyHash, createBodyHasher } from './dkim/body-hash.js';
 export { buildDkimSignatureHeader, dkimSign } from './dkim/sign.js';
 export {

@@ -3,14 +3,33 @@
  * content of every field is checked by the parsers that turn it into typed
  * values (addresses, header values), which give the precise error codes.
  * Exported so apps can reuse them (e.g. to validate JSON before compose()).
+ *
+ * One shape, three spellings, held together by the compiler: the public
+ * types (`MessageInput` in types.ts, `Options` in policy.ts) are the source,
+ * written by hand so that dist/index.d.ts shows readable interfaces with a
+ * doc comment per field and no zod types (zod is a peer dependency: an app
+ * that only composes never needs its types). Derived `z.input` types would
+ * print as anonymous zod-shaped objects without the docs. The schemas below
+ * must accept exactly those types (`SchemasMatchTypes`, a compile error
+ * otherwise). The fast path below takes its key sets from the schemas and
+ * stays a hand-written chain of checks (V8 inlines it; a table of per-field
+ * checks measured twice as slow); test/schema.test.ts proves that it checks
+ * every field the schema has.
  */
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { describeUnknownName, MailHygieneError, ownData } from '../wire/index.js';
-import type { Options } from './policy.js';
-import type { MessageInput } from './types.js';
+import {
+  type AddressInput,
+  describeUnknownName,
+  MailHygieneError,
+  ownData,
+} from '../wire/index.js';
+import type { DkimOptions, Options } from './policy.js';
+import type { AttachmentInput, ListUnsubscribeInput, MessageInput } from './types.js';
 
 const str = z.string();
+/** `Uint8Array` of any backing buffer (TypeScript's `Uint8Array` class type says `ArrayBuffer` only). */
+const bytes = z.instanceof(Uint8Array as { new (): Uint8Array });
 export const addressInputSchema = z.union([
   str,
   z.object({ name: str.optional(), address: str }).strict(),
@@ -20,11 +39,18 @@ export const addressListSchema = z.union([addressInputSchema, z.array(addressInp
 export const attachmentSchema = z
   .object({
     filename: str.optional(),
-    content: z.union([str, z.instanceof(Uint8Array), z.instanceof(Readable)]),
+    content: z.union([str, bytes, z.instanceof(Readable)]),
     contentType: str.optional(),
     cid: str.optional(),
     disposition: z.enum(['attachment', 'inline']).optional(),
   })
+  .strict();
+
+const listUnsubscribeSchema = z
+  .object({ url: str.optional(), mailto: str.optional(), oneClick: z.boolean().optional() })
+  .strict();
+const envelopeInputSchema = z
+  .object({ from: str.optional(), to: z.array(str).optional() })
   .strict();
 
 export const messageInputSchema = z
@@ -36,23 +62,17 @@ export const messageInputSchema = z
     bcc: addressListSchema.optional(),
     replyTo: addressListSchema.optional(),
     subject: str,
-    text: z.union([str, z.instanceof(Uint8Array)]).optional(),
-    html: z.union([str, z.instanceof(Uint8Array)]).optional(),
+    text: z.union([str, bytes]).optional(),
+    html: z.union([str, bytes]).optional(),
     attachments: z.array(attachmentSchema).optional(),
     headers: z.union([z.record(str, str), z.array(z.tuple([str, str]))]).optional(),
     date: z.date().optional(),
     messageId: str.optional(),
     inReplyTo: str.optional(),
     references: z.array(str).optional(),
-    listUnsubscribe: z
-      .object({ url: str.optional(), mailto: str.optional(), oneClick: z.boolean().optional() })
-      .strict()
-      .optional(),
+    listUnsubscribe: listUnsubscribeSchema.optional(),
     autoSubmitted: z.enum(['auto-generated', 'auto-replied']).optional(),
-    envelope: z
-      .object({ from: str.optional(), to: z.array(str).optional() })
-      .strict()
-      .optional(),
+    envelope: envelopeInputSchema.optional(),
   })
   .strict();
 
@@ -82,6 +102,37 @@ export const optionsSchema = z
     now: z.function().optional(),
   })
   .strict();
+
+/** True when `A` and `B` accept the same values and name the same fields. */
+type Exactly<A, B> = [A] extends [B]
+  ? [B] extends [A]
+    ? [keyof A] extends [keyof B]
+      ? [keyof B] extends [keyof A]
+        ? true
+        : false
+      : false
+    : false
+  : false;
+type Assert<T extends true> = T;
+type In<S extends z.ZodType> = z.input<S>;
+/**
+ * Compile-time proof that each schema accepts exactly its public type, down
+ * to the nested objects (an extra optional field would pass plain
+ * assignability). The one allowed difference: `now` is typed `() => Date`,
+ * which zod cannot check before the call (the schema accepts any function).
+ */
+// biome-ignore lint/correctness/noUnusedVariables: a compile-time assertion, read by the compiler only
+type SchemasMatchTypes = [
+  Assert<Exactly<In<typeof messageInputSchema>, MessageInput>>,
+  Assert<Exactly<z.output<typeof messageInputSchema>, MessageInput>>,
+  Assert<Exactly<In<typeof attachmentSchema>, AttachmentInput>>,
+  Assert<Exactly<In<typeof listUnsubscribeSchema>, ListUnsubscribeInput>>,
+  Assert<Exactly<In<typeof envelopeInputSchema>, NonNullable<MessageInput['envelope']>>>,
+  Assert<Exactly<In<typeof addressInputSchema>, AddressInput>>,
+  Assert<Exactly<In<typeof dkimSchema>, DkimOptions>>,
+  Assert<Exactly<Omit<In<typeof optionsSchema>, 'now'>, Omit<Options, 'now'>>>,
+  Assert<Exactly<keyof In<typeof optionsSchema>, keyof Options>>,
+];
 
 /** Field path of a zod issue as `attachments[0].content`. */
 function pathOf(path: readonly PropertyKey[]): string {
@@ -253,8 +304,8 @@ function foreignShape(
 const MESSAGE_KEYS = new Set(Object.keys(messageInputSchema.shape));
 const OPTION_KEYS = new Set(Object.keys(optionsSchema.shape));
 const ATTACHMENT_KEYS = new Set(Object.keys(attachmentSchema.shape));
-const LIST_UNSUBSCRIBE_KEYS = new Set(['url', 'mailto', 'oneClick']);
-const ENVELOPE_KEYS = new Set(['from', 'to']);
+const LIST_UNSUBSCRIBE_KEYS = new Set(Object.keys(listUnsubscribeSchema.shape));
+const ENVELOPE_KEYS = new Set(Object.keys(envelopeInputSchema.shape));
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;

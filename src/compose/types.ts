@@ -24,8 +24,10 @@ export interface MessageInput {
   bcc?: AddressList;
   replyTo?: AddressList;
   subject: string;
-  text?: string;
-  html?: string;
+  /** The text/plain body: a string, or its UTF-8 bytes (invalid UTF-8 is refused). */
+  text?: string | Uint8Array;
+  /** The text/html body: a string, or its UTF-8 bytes (invalid UTF-8 is refused). */
+  html?: string | Uint8Array;
   attachments?: AttachmentInput[];
   headers?: Record<string, string> | Array<[string, string]>;
   date?: Date;

@@ -240,13 +240,3 @@ export function domainOf(address: string): string {
   while (end > at + 1 && /[>\s]/.test(address[end - 1]!)) end--;
   return address.slice(at + 1, end).toLowerCase();
 }
-
-const TWO_LEVEL = /\.(?:co|com|org|net|ac|gov|edu|ne|or)\.[a-z]{2}$/;
-
-/** Organisational domain, approximated (last two labels, three under `co.uk`-style suffixes). */
-export function orgDomain(domain: string): string {
-  const d = domain.toLowerCase().replace(/\.$/, '');
-  const labels = d.split('.');
-  const keep = TWO_LEVEL.test(d) ? 3 : 2;
-  return labels.slice(-keep).join('.');
-}

@@ -5,7 +5,6 @@
  */
 
 import { createRequire } from 'node:module';
-import type { ConnectionOptions } from 'node:tls';
 import {
   findUnsafeCodePoint,
   isHostname,
@@ -15,44 +14,10 @@ import {
 } from '../wire/index.js';
 import { closedError, TransportError } from './error.js';
 import { type NodemailerLikeTransporter, sendThroughNodemailer } from './nodemailer.js';
+import { SMTP_COPIED_OPTIONS, type SmtpTransportOptions } from './smtp-options.js';
 import type { OutgoingMessage, SendResult, Transport } from './types.js';
 
-export interface SmtpAuth {
-  user: string;
-  pass?: string;
-  /** e.g. `'oauth2'` with the matching nodemailer fields. */
-  type?: string;
-  [key: string]: unknown;
-}
-
-export interface SmtpTransportOptions {
-  host: string;
-  /** Default 587, or 465 when `secure`. */
-  port?: number;
-  /** Implicit TLS from the first byte (port 465). Default false. */
-  secure?: boolean;
-  /** Fail unless STARTTLS succeeds (when not `secure`). Default false. */
-  requireTLS?: boolean;
-  /** Never use STARTTLS even when offered. Default false. */
-  ignoreTLS?: boolean;
-  auth?: SmtpAuth;
-  /** Keep connections open and reuse them. */
-  pool?: boolean | { maxConnections?: number; maxMessages?: number };
-  /** Passed to `tls.connect` (e.g. `servername`, `ca`, `rejectUnauthorized`). */
-  tls?: ConnectionOptions;
-  /** HELO/EHLO name. Default: nodemailer's (the machine's host name). */
-  name?: string;
-  /** Milliseconds to wait for the TCP connection. Default 30 000. */
-  connectionTimeout?: number;
-  /** Milliseconds to wait for the 220 greeting. Default 30 000. */
-  greetingTimeout?: number;
-  /** Milliseconds of inactivity before the connection is given up. Default 60 000. */
-  socketTimeout?: number;
-  /** Allow UTF-8 envelope addresses (the server must offer SMTPUTF8). Default false. */
-  smtputf8?: boolean;
-  /** Further nodemailer SMTP options, passed as they are. */
-  nodemailer?: Record<string, unknown>;
-}
+export type { SmtpAuth, SmtpTransportOptions } from './smtp-options.js';
 
 interface NodemailerModule {
   createTransport(options: Record<string, unknown>): NodemailerLikeTransporter;
@@ -107,19 +72,7 @@ export const SMTP_TIMEOUT_DEFAULTS = {
 /** nodemailer's options from ours; nothing that would let nodemailer build or change messages. */
 function toNodemailerOptions(o: SmtpTransportOptions): Record<string, unknown> {
   const opts: Record<string, unknown> = { ...SMTP_TIMEOUT_DEFAULTS, ...o.nodemailer, host: o.host };
-  const copy = [
-    'port',
-    'secure',
-    'requireTLS',
-    'ignoreTLS',
-    'auth',
-    'tls',
-    'name',
-    'connectionTimeout',
-    'greetingTimeout',
-    'socketTimeout',
-  ] as const;
-  for (const key of copy) if (o[key] !== undefined) opts[key] = o[key];
+  for (const key of SMTP_COPIED_OPTIONS) if (o[key] !== undefined) opts[key] = o[key];
   if (o.pool) {
     opts.pool = true;
     if (typeof o.pool === 'object') Object.assign(opts, o.pool);

@@ -9,6 +9,11 @@
 export type { HostnameOptions } from './address/domain.js';
 export { isHostname, isLocalDomain } from './address/domain.js';
 export type { Mailbox } from './address/mailbox.js';
+export {
+  organizationalDomain,
+  registrableDomain,
+  sameOrganizationalDomain,
+} from './address/org-domain.js';
 export { parseAddrSpec, parseMailbox } from './address/parse.js';
 export type { AddressInput, AddressList, Envelope } from './address/types.js';
 export type { Cte } from './body/cte.js';

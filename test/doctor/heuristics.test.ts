@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { alignedRelaxed, organizationalDomain } from '../../src/compose/dkim/align.js';
+import { alignedRelaxed } from '../../src/compose/dkim/align.js';
 import { parseTagList, publicKeyFromRecord } from '../../src/tools/doctor/dkim-record.js';
 import { parseDmarc } from '../../src/tools/doctor/dmarc.js';
 import { dynamicReason, embedsIp } from '../../src/tools/doctor/helo-ptr.js';
@@ -51,11 +51,6 @@ describe('reverse names and addresses', () => {
 });
 
 describe('alignment', () => {
-  test('organizational domain heuristic', () => {
-    expect(organizationalDomain('a.b.example.com')).toBe('example.com');
-    expect(organizationalDomain('shop.example.co.uk')).toBe('example.co.uk');
-  });
-
   test.each([
     ['example.com', 'example.com', true],
     ['mail.example.com', 'example.com', true],
@@ -65,6 +60,12 @@ describe('alignment', () => {
     ['com', 'example.com', false],
     ['co.uk', 'example.co.uk', false],
     ['other.co.uk', 'example.co.uk', false],
+    // Public Suffix List, private section: two GitHub Pages users are two organisations.
+    ['a.alice.github.io', 'alice.github.io', true],
+    ['alice.github.io', 'bob.github.io', false],
+    ['github.io', 'alice.github.io', false],
+    ['shop.example.ltd.uk', 'example.ltd.uk', true],
+    ['192.0.2.1', '192.0.2.1', false],
   ])('%s ~ %s → %s', (a, b, want) => {
     expect(alignedRelaxed(a, b)).toBe(want);
   });

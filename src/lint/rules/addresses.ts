@@ -2,7 +2,8 @@
 import { domainToUnicode } from 'node:url';
 import type { AddressProblem, HeaderField, LintMailbox } from '../../read/index.js';
 import { has8bitString } from '../../read/index.js';
-import { domainOf, type LintContext, orgDomain, type Rule, rule } from '../context.js';
+import { organizationalDomain, sameOrganizationalDomain } from '../../wire/index.js';
+import { domainOf, type LintContext, type Rule, rule } from '../context.js';
 import type { FindingLocation } from '../findings.js';
 
 /** What each problem means, for findings and repair's refusals. */
@@ -276,11 +277,10 @@ const fromDomainNotAuthorized = rule(
   (ctx) => {
     const from = ctx.mailboxes('from')[0];
     if (!from || !FREEMAIL.has(from.domain.toLowerCase())) return;
-    const fromOrg = orgDomain(from.domain);
     const midField = ctx.first('message-id');
     const midDomain = midField ? domainOf(ctx.value(midField)) : '';
     const envDomain = ctx.envelope ? domainOf(ctx.envelope.from) : '';
-    const foreign = (d: string) => d !== '' && orgDomain(d) !== fromOrg;
+    const foreign = (d: string) => d !== '' && !sameOrganizationalDomain(d, from.domain);
     if (foreign(envDomain) || foreign(midDomain)) {
       ctx.report(
         fromDomainNotAuthorized,
@@ -313,12 +313,12 @@ const misaligned = rule('header-envelope-misaligned', 'warning', 'D', ['env'], (
   const env = ctx.envelope;
   const from = ctx.mailboxes('from')[0];
   if (!env || !from || env.from === '' || from.domain === '') return;
-  const fromOrg = orgDomain(from.domain);
-  if (orgDomain(domainOf(env.from)) === fromOrg) return;
+  if (sameOrganizationalDomain(domainOf(env.from), from.domain)) return;
   for (const f of ctx.headers('dkim-signature')) {
     const d = /(?:^|;)\s*d\s*=\s*([^;\s]+)/.exec(ctx.value(f))?.[1];
-    if (d && orgDomain(d) === fromOrg) return;
+    if (d && sameOrganizationalDomain(d, from.domain)) return;
   }
+  const fromOrg = organizationalDomain(from.domain);
   ctx.report(
     misaligned,
     `From domain ${from.domain} is aligned neither with the envelope sender ${env.from} (SPF) nor with a DKIM d=. DMARC fails; use a bounce address under ${fromOrg} or sign with d=${fromOrg}.`,

@@ -3,7 +3,8 @@
  * From domain aligns with the SPF domain (envelope sender) and/or the DKIM
  * `d=`, so that DMARC can pass at all.
  */
-import { alignedRelaxed, alignedStrict, organizationalDomain } from '../../compose/index.js';
+import { alignedRelaxed, alignedStrict } from '../../compose/index.js';
+import { organizationalDomain } from '../../wire/index.js';
 import { parseTagList } from './dkim-record.js';
 import { type DoctorCheck, fail, pass, unknown, warn } from './report.js';
 import type { DoctorResolver } from './resolver.js';

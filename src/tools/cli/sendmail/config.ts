@@ -8,7 +8,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { legacyCharsetProblem } from '../../../read/index.js';
-import { assertEnvelopeAddress, loadNodemailer, TransportError } from '../../../send/index.js';
+import {
+  assertEnvelopeAddress,
+  defaultSmtpPort,
+  loadNodemailer,
+  SMTP_CONFIG_OPTIONS,
+  TransportError,
+} from '../../../send/index.js';
 import { isLocalDomain } from '../../../wire/index.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/mailhygiene.json';
@@ -186,25 +192,11 @@ function checkTransport(v: unknown, p: Problems): TransportConfig | undefined {
       };
     }
     case 'smtp': {
-      p.unknownKeys(
-        v,
-        [
-          'type',
-          'host',
-          'port',
-          'secure',
-          'requireTLS',
-          'ignoreTLS',
-          'tls',
-          'auth',
-          'name',
-          'timeoutMs',
-        ],
-        path,
-      );
+      // The smtpTransport options the file takes (send/smtp-options.ts), plus one timeout for all three.
+      p.unknownKeys(v, ['type', ...SMTP_CONFIG_OPTIONS, 'timeoutMs'], path);
       const host = p.string(v, 'host', `${path}.host`, true);
       const secure = p.boolean(v, 'secure', `${path}.secure`) ?? false;
-      const port = p.integer(v, 'port', `${path}.port`, 1, 65535) ?? (secure ? 465 : 587);
+      const port = p.integer(v, 'port', `${path}.port`, 1, 65535) ?? defaultSmtpPort(secure);
       const requireTLS = p.boolean(v, 'requireTLS', `${path}.requireTLS`);
       const ignoreTLS = p.boolean(v, 'ignoreTLS', `${path}.ignoreTLS`);
       let tls: { rejectUnauthorized?: boolean; servername?: string } | undefined;
