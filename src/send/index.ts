@@ -24,4 +24,5 @@ export type { SendmailTransportOptions } from './sendmail.js';
 export { sendmailTransport } from './sendmail.js';
 export type { SmtpAuth, SmtpTransportOptions } from './smtp.js';
 export { loadNodemailer, smtpTransport } from './smtp.js';
+export { EX, sysexitName } from './sysexits.js';
 export type { OutgoingMessage, RejectedRecipient, SendResult, Transport } from './types.js';

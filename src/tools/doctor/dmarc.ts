@@ -98,104 +98,92 @@ const align = (mode: 'r' | 's', a: string, b: string): boolean =>
 const dkimDomainOf = (setup: { dkim?: { domain: string } }): string | undefined =>
   setup.dkim?.domain.toLowerCase();
 
-const dmarcRecord: DoctorRule<'dmarc'> = {
-  id: 'dmarc-record',
+/** A rule over the DMARC facts. */
+const dmarcRule = (id: string, check: DoctorRule<'dmarc'>['check']): DoctorRule<'dmarc'> => ({
+  id,
   needs: ['dmarc'],
-  check: ({ dmarc, setup }) => {
-    const from = setup.fromDomain;
-    if (dmarc.error) return unknown('dmarc-record', `TXT ${dmarc.name}`, dmarc.error);
-    if (dmarc.records.length === 0) {
-      return fail(
-        'dmarc-record',
-        `${from} publishes no DMARC record (_dmarc.${from}); Gmail and Yahoo require one from bulk senders`,
-        `Publish TXT at _dmarc.${organizationalDomain(from)}: "v=DMARC1; p=none; rua=mailto:dmarc@${organizationalDomain(from)}", then tighten to quarantine/reject.`,
-      );
-    }
-    if (dmarc.records.length > 1) {
-      return fail(
-        'dmarc-record',
-        `${dmarc.name} has ${dmarc.records.length} DMARC records; receivers then apply none (RFC 7489 §6.6.3)`,
-        'Keep exactly one DMARC record.',
-      );
-    }
-    if (typeof dmarc.parsed === 'string') {
-      return fail(
-        'dmarc-record',
-        `${dmarc.name} is invalid: ${dmarc.parsed}`,
-        'Fix the record (RFC 7489 §6.3), e.g. "v=DMARC1; p=quarantine; rua=mailto:…".',
-      );
-    }
-    return pass(
+  check,
+});
+
+const dmarcRecord = dmarcRule('dmarc-record', ({ dmarc, setup }) => {
+  const from = setup.fromDomain;
+  if (dmarc.error) return unknown('dmarc-record', `TXT ${dmarc.name}`, dmarc.error);
+  if (dmarc.records.length === 0) {
+    return fail(
       'dmarc-record',
-      `${dmarc.name}: "${dmarc.records[0]}"${dmarc.inherited ? ` (applies to ${from} as a subdomain)` : ''}`,
+      `${from} publishes no DMARC record (_dmarc.${from}); Gmail and Yahoo require one from bulk senders`,
+      `Publish TXT at _dmarc.${organizationalDomain(from)}: "v=DMARC1; p=none; rua=mailto:dmarc@${organizationalDomain(from)}", then tighten to quarantine/reject.`,
     );
-  },
-};
+  }
+  if (dmarc.records.length > 1) {
+    return fail(
+      'dmarc-record',
+      `${dmarc.name} has ${dmarc.records.length} DMARC records; receivers then apply none (RFC 7489 §6.6.3)`,
+      'Keep exactly one DMARC record.',
+    );
+  }
+  if (typeof dmarc.parsed === 'string') {
+    return fail(
+      'dmarc-record',
+      `${dmarc.name} is invalid: ${dmarc.parsed}`,
+      'Fix the record (RFC 7489 §6.3), e.g. "v=DMARC1; p=quarantine; rua=mailto:…".',
+    );
+  }
+  return pass(
+    'dmarc-record',
+    `${dmarc.name}: "${dmarc.records[0]}"${dmarc.inherited ? ` (applies to ${from} as a subdomain)` : ''}`,
+  );
+});
 
-const dmarcPolicy: DoctorRule<'dmarc'> = {
-  id: 'dmarc-policy',
-  needs: ['dmarc'],
-  check: ({ dmarc, setup }) => {
-    const policy = policyOf(dmarc);
-    if (!policy) return undefined;
-    const effective = dmarc.inherited ? (policy.sp ?? policy.p) : policy.p;
-    if (effective === 'none') {
-      return warn(
-        'dmarc-policy',
-        `policy p=none only monitors: mail that fails DMARC (spoofed ${setup.fromDomain}) is still delivered`,
-        'After the aggregate reports show your own mail passing, move to p=quarantine and then p=reject.',
+const dmarcPolicy = dmarcRule('dmarc-policy', ({ dmarc, setup }) => {
+  const policy = policyOf(dmarc);
+  if (!policy) return undefined;
+  const effective = dmarc.inherited ? (policy.sp ?? policy.p) : policy.p;
+  if (effective === 'none') {
+    return warn(
+      'dmarc-policy',
+      `policy p=none only monitors: mail that fails DMARC (spoofed ${setup.fromDomain}) is still delivered`,
+      'After the aggregate reports show your own mail passing, move to p=quarantine and then p=reject.',
+    );
+  }
+  if (policy.pct < 100) {
+    return warn(
+      'dmarc-policy',
+      `policy ${effective} applies only to pct=${policy.pct}% of failing mail`,
+      'Raise pct to 100 (or remove it).',
+    );
+  }
+  return pass('dmarc-policy', `policy ${effective} for mail that fails DMARC`);
+});
+
+const dmarcSpfAlignment = dmarcRule('dmarc-spf-alignment', ({ dmarc, setup }) => {
+  const { envelopeDomain, fromDomain: from } = setup;
+  const aspf = policyOf(dmarc)?.aspf ?? 'r';
+  return align(aspf, envelopeDomain, from)
+    ? pass(
+        'dmarc-spf-alignment',
+        `envelope-sender domain ${envelopeDomain} aligns with From ${from} (aspf=${aspf})`,
+      )
+    : warn(
+        'dmarc-spf-alignment',
+        `envelope-sender domain ${envelopeDomain} does not align with From ${from} (aspf=${aspf}): an SPF pass does not count for DMARC`,
+        `Use a bounce address under ${from}${aspf === 's' ? '' : ' (a subdomain such as bounces.' + from + ' is fine)'}.`,
       );
-    }
-    if (policy.pct < 100) {
-      return warn(
-        'dmarc-policy',
-        `policy ${effective} applies only to pct=${policy.pct}% of failing mail`,
-        'Raise pct to 100 (or remove it).',
+});
+
+const dmarcDkimAlignment = dmarcRule('dmarc-dkim-alignment', ({ dmarc, setup }) => {
+  const dkimDomain = dkimDomainOf(setup);
+  if (!dkimDomain) return undefined;
+  const from = setup.fromDomain;
+  const adkim = policyOf(dmarc)?.adkim ?? 'r';
+  return align(adkim, dkimDomain, from)
+    ? pass('dmarc-dkim-alignment', `DKIM d=${dkimDomain} aligns with From ${from} (adkim=${adkim})`)
+    : warn(
+        'dmarc-dkim-alignment',
+        `DKIM d=${dkimDomain} does not align with From ${from} (adkim=${adkim}): the signature does not count for DMARC`,
+        `Sign with d=${from}${adkim === 's' ? '' : ' or a parent/subdomain of it'}.`,
       );
-    }
-    return pass('dmarc-policy', `policy ${effective} for mail that fails DMARC`);
-  },
-};
-
-const dmarcSpfAlignment: DoctorRule<'dmarc'> = {
-  id: 'dmarc-spf-alignment',
-  needs: ['dmarc'],
-  check: ({ dmarc, setup }) => {
-    const { envelopeDomain, fromDomain: from } = setup;
-    const aspf = policyOf(dmarc)?.aspf ?? 'r';
-    return align(aspf, envelopeDomain, from)
-      ? pass(
-          'dmarc-spf-alignment',
-          `envelope-sender domain ${envelopeDomain} aligns with From ${from} (aspf=${aspf})`,
-        )
-      : warn(
-          'dmarc-spf-alignment',
-          `envelope-sender domain ${envelopeDomain} does not align with From ${from} (aspf=${aspf}): an SPF pass does not count for DMARC`,
-          `Use a bounce address under ${from}${aspf === 's' ? '' : ' (a subdomain such as bounces.' + from + ' is fine)'}.`,
-        );
-  },
-};
-
-const dmarcDkimAlignment: DoctorRule<'dmarc'> = {
-  id: 'dmarc-dkim-alignment',
-  needs: ['dmarc'],
-  check: ({ dmarc, setup }) => {
-    const dkimDomain = dkimDomainOf(setup);
-    if (!dkimDomain) return undefined;
-    const from = setup.fromDomain;
-    const adkim = policyOf(dmarc)?.adkim ?? 'r';
-    return align(adkim, dkimDomain, from)
-      ? pass(
-          'dmarc-dkim-alignment',
-          `DKIM d=${dkimDomain} aligns with From ${from} (adkim=${adkim})`,
-        )
-      : warn(
-          'dmarc-dkim-alignment',
-          `DKIM d=${dkimDomain} does not align with From ${from} (adkim=${adkim}): the signature does not count for DMARC`,
-          `Sign with d=${from}${adkim === 's' ? '' : ' or a parent/subdomain of it'}.`,
-        );
-  },
-};
+});
 
 export interface AuthOutcome {
   /** SPF result for the sending IP, when it was evaluated. */
@@ -227,49 +215,45 @@ export function authOutcome(earlier: readonly DoctorCheck[], dkimGiven: boolean)
   return out;
 }
 
-const dmarcAligned: DoctorRule<'dmarc'> = {
-  id: 'dmarc-aligned',
-  needs: ['dmarc'],
-  check: ({ dmarc, setup }, earlier) => {
-    const { envelopeDomain, fromDomain: from } = setup;
-    const dkimDomain = dkimDomainOf(setup);
-    const input = authOutcome(earlier, setup.dkim !== undefined);
-    const policy = policyOf(dmarc);
-    const spfAligned = align(policy?.aspf ?? 'r', envelopeDomain, from);
-    const dkimAligned = !!dkimDomain && align(policy?.adkim ?? 'r', dkimDomain, from);
-    const spfCounts = spfAligned && input.spfPass !== false && !input.spfUnknown;
-    const dkimCounts = dkimAligned && input.dkimUsable !== false && !input.dkimUnknown;
-    // Without the policy (lookup failed) the alignment mode is unknown; relaxed was assumed.
-    const modeUnknown =
-      dmarc.error !== undefined &&
-      (alignedRelaxed(envelopeDomain, from) !== alignedStrict(envelopeDomain, from) ||
-        (dkimDomain !== undefined &&
-          alignedRelaxed(dkimDomain, from) !== alignedStrict(dkimDomain, from)));
-    const spfMaybe = spfAligned && input.spfPass !== false && input.spfUnknown === true;
-    const dkimMaybe = dkimAligned && input.dkimUsable !== false && input.dkimUnknown === true;
-    if ((spfCounts || dkimCounts) && !modeUnknown) {
-      const via = [spfCounts ? 'SPF' : '', dkimCounts ? 'DKIM' : ''].filter(Boolean).join(' and ');
-      return pass('dmarc-aligned', `DMARC can pass via ${via}`);
-    }
-    if (spfCounts || dkimCounts || spfMaybe || dkimMaybe || modeUnknown) {
-      const failed = [
-        input.spfUnknown ? 'SPF' : '',
-        input.dkimUnknown ? 'the DKIM record' : '',
-        dmarc.error ? 'the DMARC record' : '',
-      ].filter(Boolean);
-      return unknown(
-        'dmarc-aligned',
-        `${failed.join(', ') || 'the DNS records'} (needed to tell whether DMARC can pass)`,
-        dmarc.error ?? 'lookup failed',
-      );
-    }
-    return fail(
+const dmarcAligned = dmarcRule('dmarc-aligned', ({ dmarc, setup }, earlier) => {
+  const { envelopeDomain, fromDomain: from } = setup;
+  const dkimDomain = dkimDomainOf(setup);
+  const input = authOutcome(earlier, setup.dkim !== undefined);
+  const policy = policyOf(dmarc);
+  const spfAligned = align(policy?.aspf ?? 'r', envelopeDomain, from);
+  const dkimAligned = !!dkimDomain && align(policy?.adkim ?? 'r', dkimDomain, from);
+  const spfCounts = spfAligned && input.spfPass !== false && !input.spfUnknown;
+  const dkimCounts = dkimAligned && input.dkimUsable !== false && !input.dkimUnknown;
+  // Without the policy (lookup failed) the alignment mode is unknown; relaxed was assumed.
+  const modeUnknown =
+    dmarc.error !== undefined &&
+    (alignedRelaxed(envelopeDomain, from) !== alignedStrict(envelopeDomain, from) ||
+      (dkimDomain !== undefined &&
+        alignedRelaxed(dkimDomain, from) !== alignedStrict(dkimDomain, from)));
+  const spfMaybe = spfAligned && input.spfPass !== false && input.spfUnknown === true;
+  const dkimMaybe = dkimAligned && input.dkimUsable !== false && input.dkimUnknown === true;
+  if ((spfCounts || dkimCounts) && !modeUnknown) {
+    const via = [spfCounts ? 'SPF' : '', dkimCounts ? 'DKIM' : ''].filter(Boolean).join(' and ');
+    return pass('dmarc-aligned', `DMARC can pass via ${via}`);
+  }
+  if (spfCounts || dkimCounts || spfMaybe || dkimMaybe || modeUnknown) {
+    const failed = [
+      input.spfUnknown ? 'SPF' : '',
+      input.dkimUnknown ? 'the DKIM record' : '',
+      dmarc.error ? 'the DMARC record' : '',
+    ].filter(Boolean);
+    return unknown(
       'dmarc-aligned',
-      `neither an aligned SPF pass nor an aligned DKIM signature is possible for From ${from}: DMARC fails${policy && policy.p !== 'none' ? ` and p=${policy.p} applies` : ''}`,
-      `Sign with DKIM d=${from} and/or send with an envelope sender under ${from} from an IP its SPF authorizes.`,
+      `${failed.join(', ') || 'the DNS records'} (needed to tell whether DMARC can pass)`,
+      dmarc.error ?? 'lookup failed',
     );
-  },
-};
+  }
+  return fail(
+    'dmarc-aligned',
+    `neither an aligned SPF pass nor an aligned DKIM signature is possible for From ${from}: DMARC fails${policy && policy.p !== 'none' ? ` and p=${policy.p} applies` : ''}`,
+    `Sign with DKIM d=${from} and/or send with an envelope sender under ${from} from an IP its SPF authorizes.`,
+  );
+});
 
 /** The From domain's DMARC record and policy, and whether SPF or DKIM can align with From. */
 export const dmarcRules: readonly DoctorRule[] = [
