@@ -45,8 +45,10 @@ export type FactName = Exclude<keyof DoctorFacts, 'setup'>;
  * in the group's rule list at the place its line should appear in the report;
  * index.ts lists the groups in report order. Give it a new kebab-case `id`
  * (ids are stable: scripts and `--json` users match on them; add it to the
- * README's "What is checked" table). Name in `needs` the facts it reads: the
- * type of `check` then allows only those (and `setup`). When it needs DNS data
+ * README's "What is checked" table; test/doctor/rules.test.ts checks both).
+ * Name in `needs` the facts it reads: the type of `check` then allows only
+ * those (and `setup`); a verdict that depends on other checks reads them from
+ * `earlier` (the DMARC rules read the SPF and DKIM verdicts). When it needs DNS data
  * no fact holds yet, add the lookup to the group's `gather…` function (doctor
  * looks everything up before the first rule runs, each query once, answers
  * cached), never to the rule: rules are synchronous and pure. `check` returns
