@@ -327,7 +327,7 @@ function buildLeaf(msg: ParsedMessage, part: MimePart, s: BodySettings): Built {
       node: binaryLeaf(msg, part, media, canonical, renderParam('charset', cs), disp, filename),
     };
   }
-  if (media.startsWith('message/')) return { node: messageLeaf(msg, part, media, bytes) };
+  if (media.startsWith('message/')) return { node: messageLeaf(part, media, bytes) };
   return {
     node: binaryLeaf(msg, part, media || 'application/octet-stream', bytes, [], disp, filename),
   };
@@ -359,7 +359,7 @@ function binaryLeaf(
 }
 
 /** message/* may not be base64 (RFC 2046 §5.2.1): clean 7-bit content passes as it is. */
-function messageLeaf(msg: ParsedMessage, part: MimePart, media: string, bytes: Buffer): LeafPart {
+function messageLeaf(part: MimePart, media: string, bytes: Buffer): LeafPart {
   const crlf = toCrlfBinary(bytes);
   const long = crlf
     .toString('latin1')
@@ -371,7 +371,6 @@ function messageLeaf(msg: ParsedMessage, part: MimePart, media: string, bytes: B
       `${media} with 8-bit or over-long lines cannot be re-encoded`,
     );
   }
-  void msg;
   const body = crlf.length >= 2 && crlf[crlf.length - 2] === 13 ? crlf.subarray(0, -2) : crlf;
   return {
     kind: 'leaf',

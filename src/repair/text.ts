@@ -1,6 +1,6 @@
 /**
  * Bytes of legacy mail → text, through the read side's one charset layer
- * (lint/charset.ts: WHATWG labels, iconv-lite, loaded only for 8-bit legacy
+ * (read/charset.ts: WHATWG labels, iconv-lite, loaded only for 8-bit legacy
  * text). Valid UTF-8 is UTF-8; other 8-bit bytes are read in the charset they
  * are labelled with, or guessed as below. Nothing read here keeps a C1 control
  * (U+0080–U+009F) decoded from legacy bytes: see {@link withoutC1}.

@@ -15,16 +15,6 @@ export interface EnvelopeCheckOptions {
   smtputf8?: boolean;
 }
 
-/**
- * Characters refused in an envelope address even though RFC 5322 allows some
- * of them: quoting and escaping (`"` `\`), path and list syntax (`<>()[],;:`),
- * `%` and `!` (percent hack and bang paths make an MTA route to a host other
- * than the domain after `@`). No shell is ever used; shell metacharacters
- * are refused in senders all the same, for the programs the address is
- * handed to (`assertShellSafeSender`).
- */
-/** RFC 5322 atext, minus what {@link REFUSED} takes away. */
-
 type Role = 'sender' | 'recipient';
 
 function fail(role: Role, field: string, why: string, codePoint?: number): never {

@@ -3,6 +3,7 @@
  * temporary/permanent {@link TransportError}.
  */
 import { TransportError, type TransportErrorCode } from '../wire/index.js';
+import { EX, sysexitName } from './sysexits.js';
 
 export type { TransportErrorCode, TransportErrorOptions } from '../wire/index.js';
 export { TransportError };
@@ -116,24 +117,6 @@ export interface SysexitClass {
   name: string;
 }
 
-const SYSEXITS: Record<number, string> = {
-  64: 'EX_USAGE',
-  65: 'EX_DATAERR',
-  66: 'EX_NOINPUT',
-  67: 'EX_NOUSER',
-  68: 'EX_NOHOST',
-  69: 'EX_UNAVAILABLE',
-  70: 'EX_SOFTWARE',
-  71: 'EX_OSERR',
-  72: 'EX_OSFILE',
-  73: 'EX_CANTCREAT',
-  74: 'EX_IOERR',
-  75: 'EX_TEMPFAIL',
-  76: 'EX_PROTOCOL',
-  77: 'EX_NOPERM',
-  78: 'EX_CONFIG',
-};
-
 /**
  * Classifies a sendmail exit status (sysexits.h). Temporary are the three
  * statuses Sendmail itself queues for a retry (deliver.c `markfailure`):
@@ -143,8 +126,9 @@ const SYSEXITS: Record<number, string> = {
  * `TRANSPORT_UNAVAILABLE`.
  */
 export function classifySysexit(exitCode: number): SysexitClass {
-  const name = SYSEXITS[exitCode] ?? `exit ${exitCode}`;
-  const temporary = exitCode === 75 || exitCode === 74 || exitCode === 71;
-  const unavailable = exitCode === 69 || exitCode === 72 || exitCode === 78;
+  const name = sysexitName(exitCode) ?? `exit ${exitCode}`;
+  const temporary = exitCode === EX.TEMPFAIL || exitCode === EX.IOERR || exitCode === EX.OSERR;
+  const unavailable =
+    exitCode === EX.UNAVAILABLE || exitCode === EX.OSFILE || exitCode === EX.CONFIG;
   return { temporary, code: unavailable ? 'TRANSPORT_UNAVAILABLE' : 'TRANSPORT_FAILED', name };
 }

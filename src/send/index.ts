@@ -25,4 +25,5 @@ export { sendmailTransport } from './sendmail.js';
 export type { SmtpAuth, SmtpTransportOptions } from './smtp.js';
 export { loadNodemailer, smtpTransport } from './smtp.js';
 export { defaultSmtpPort, SMTP_CONFIG_OPTIONS, SMTP_OPTIONS } from './smtp-options.js';
+export { EX, sysexitName } from './sysexits.js';
 export type { OutgoingMessage, RejectedRecipient, SendResult, Transport } from './types.js';

@@ -36,10 +36,9 @@ async function run(args: string[], opts: { isTTY?: boolean; env?: NodeJS.Process
   const out = sink();
   const err = sink();
   const code = await runDoctorCommand(args, {
-    stdout: out.stream,
+    stdout: Object.assign(out.stream, { isTTY: opts.isTTY ?? false }),
     stderr: err.stream,
     env: opts.env ?? {},
-    isTTY: opts.isTTY ?? false,
   });
   return { code, stdout: out.text(), stderr: err.text() };
 }

@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { alignedRelaxed } from '../../src/compose/dkim/align.js';
-import { parseTagList, publicKeyFromRecord } from '../../src/tools/doctor/dkim-record.js';
+import { publicKeyFromRecord } from '../../src/tools/doctor/dkim-record.js';
 import { parseDmarc } from '../../src/tools/doctor/dmarc.js';
 import { dynamicReason, embedsIp } from '../../src/tools/doctor/helo-ptr.js';
 import { expandIPv6, reverseName, sameIp } from '../../src/tools/doctor/resolver.js';
+import { parseTagList } from '../../src/tools/doctor/tag-list.js';
 
 describe('dynamic-looking PTR names', () => {
   test.each([

@@ -5,19 +5,9 @@
  * errors and 66 for an unreadable key file (sysexits.h).
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { MailHygieneError } from '../../wire/index.js';
 import { type DoctorOptions, doctor, exitCodeOf, formatReport } from '../doctor/index.js';
-
-export interface CommandIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: NodeJS.ProcessEnv;
-  isTTY: boolean;
-}
-
-const EX_USAGE = 64;
-const EX_NOINPUT = 66;
+import { type CliIo, EX, parseCommand, usageError, useColour } from './io.js';
 
 export const DOCTOR_USAGE = `Usage: mailhygiene doctor --helo NAME --envelope-from ADDR --from ADDR [options]
 
@@ -38,16 +28,23 @@ Checks the DNS side of your sending setup: HELO, PTR/FCrDNS, MX, SPF, DKIM, DMAR
 Exit status: 0 all checks pass, 1 warnings, 2 failures, 64 usage error, 66 unreadable --dkim-key file.
 `;
 
-/** Whether to colour output: only on a TTY, and never when NO_COLOR is set (https://no-color.org). */
-export function useColor(io: Pick<CommandIo, 'env' | 'isTTY'>): boolean {
-  const noColor = io.env.NO_COLOR;
-  return io.isTTY && (noColor === undefined || noColor === '') && io.env.TERM !== 'dumb';
-}
-
-function usageError(io: CommandIo, message: string): number {
-  io.stderr.write(`mailhygiene doctor: ${message}\n\n${DOCTOR_USAGE}`);
-  return EX_USAGE;
-}
+const DOCTOR = {
+  name: 'doctor',
+  help: DOCTOR_USAGE,
+  positionals: false,
+  flags: {
+    helo: { type: 'string' },
+    ip: { type: 'string' },
+    'envelope-from': { type: 'string' },
+    from: { type: 'string' },
+    'dkim-selector': { type: 'string' },
+    'dkim-domain': { type: 'string' },
+    'dkim-key': { type: 'string' },
+    'dns-server': { type: 'string', multiple: true },
+    timeout: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+} as const;
 
 /**
  * Runs the doctor command.
@@ -55,71 +52,51 @@ function usageError(io: CommandIo, message: string): number {
  * @example
  * ```ts
  * const code = await runDoctorCommand(['--helo', 'mail.example.com', '--envelope-from', 'b@example.com',
- *   '--from', 'n@example.com', '--json'], { stdout: process.stdout, stderr: process.stderr,
- *   env: process.env, isTTY: Boolean(process.stdout.isTTY) });
+ *   '--from', 'n@example.com', '--json'], processIo());
  * process.exitCode = code;
  * ```
  */
-export async function runDoctorCommand(argv: string[], io: CommandIo): Promise<number> {
+export async function runDoctorCommand(
+  argv: string[],
+  io: Pick<CliIo, 'stdout' | 'stderr' | 'env'>,
+): Promise<number> {
   const args = argv[0] === 'doctor' ? argv.slice(1) : argv;
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        helo: { type: 'string' },
-        ip: { type: 'string' },
-        'envelope-from': { type: 'string' },
-        from: { type: 'string' },
-        'dkim-selector': { type: 'string' },
-        'dkim-domain': { type: 'string' },
-        'dkim-key': { type: 'string' },
-        'dns-server': { type: 'string', multiple: true },
-        timeout: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (e) {
-    return usageError(io, (e as Error).message);
-  }
-  if (values.help) {
-    io.stdout.write(DOCTOR_USAGE);
-    return 0;
-  }
-  const str = (k: string): string | undefined =>
-    typeof values[k] === 'string' ? (values[k] as string) : undefined;
-  const helo = str('helo');
-  const envelopeFrom = str('envelope-from');
-  const from = str('from');
+  const parsed = parseCommand(args, io, DOCTOR);
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  const helo = values.helo;
+  const envelopeFrom = values['envelope-from'];
+  const from = values.from;
   const missing = [
     helo ? '' : '--helo',
     envelopeFrom ? '' : '--envelope-from',
     from ? '' : '--from',
   ].filter(Boolean);
   if (missing.length > 0 || !helo || !envelopeFrom || !from) {
-    return usageError(io, `missing ${missing.join(', ')}`);
+    return usageError(io, DOCTOR, `missing ${missing.join(', ')}`);
   }
 
-  const timeoutText = str('timeout');
+  const timeoutText = values.timeout;
   const timeoutMs = timeoutText === undefined ? 5000 : Number(timeoutText);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
-    return usageError(io, `--timeout must be a positive integer (ms), got "${timeoutText}"`);
-  const servers = (values['dns-server'] as string[] | undefined) ?? [];
+    return usageError(
+      io,
+      DOCTOR,
+      `--timeout must be a positive integer (ms), got "${timeoutText}"`,
+    );
+  const servers = values['dns-server'] ?? [];
 
   const options: DoctorOptions = { helo, envelopeFrom, from, resolver: { servers, timeoutMs } };
-  const ip = str('ip');
+  const ip = values.ip;
   if (ip !== undefined) options.ip = ip;
 
-  const selector = str('dkim-selector');
-  const keyFile = str('dkim-key');
-  if (selector === undefined && (str('dkim-domain') !== undefined || keyFile !== undefined)) {
-    return usageError(io, '--dkim-domain and --dkim-key need --dkim-selector');
+  const selector = values['dkim-selector'];
+  const keyFile = values['dkim-key'];
+  if (selector === undefined && (values['dkim-domain'] !== undefined || keyFile !== undefined)) {
+    return usageError(io, DOCTOR, '--dkim-domain and --dkim-key need --dkim-selector');
   }
   if (selector !== undefined) {
-    const domain = str('dkim-domain') ?? from.replace(/^.*@/, '').split('>', 1)[0]!;
+    const domain = values['dkim-domain'] ?? from.replace(/^.*@/, '').split('>', 1)[0]!;
     options.dkim = { selector, domain };
     if (keyFile !== undefined) {
       try {
@@ -128,7 +105,7 @@ export async function runDoctorCommand(argv: string[], io: CommandIo): Promise<n
         io.stderr.write(
           `mailhygiene doctor: cannot read --dkim-key ${keyFile}: ${(e as Error).message}\n`,
         );
-        return EX_NOINPUT;
+        return EX.NOINPUT;
       }
     }
   }
@@ -137,13 +114,13 @@ export async function runDoctorCommand(argv: string[], io: CommandIo): Promise<n
   try {
     report = await doctor(options);
   } catch (e) {
-    if (e instanceof MailHygieneError) return usageError(io, e.message);
+    if (e instanceof MailHygieneError) return usageError(io, DOCTOR, e.message);
     throw e;
   }
   if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
     const title = `${helo} sending as ${envelopeFrom} / From ${from}`;
-    io.stdout.write(formatReport(report, { color: useColor(io), title }));
+    io.stdout.write(formatReport(report, { color: useColour(io), title }));
   }
   return exitCodeOf(report);
 }

@@ -2,13 +2,15 @@
 
 import type { Finding, LintReport, Severity } from '../../lint/index.js';
 import { formatLocation, plural } from '../../lint/index.js';
+import { paint, type Style } from '../paint.js';
 
-const COLOURS: Record<Severity | 'dim' | 'bold', [string, string]> = {
-  error: ['\x1b[31m', '\x1b[39m'],
-  warning: ['\x1b[33m', '\x1b[39m'],
-  info: ['\x1b[36m', '\x1b[39m'],
-  dim: ['\x1b[2m', '\x1b[22m'],
-  bold: ['\x1b[1m', '\x1b[22m'],
+/** How each part of the report looks on a terminal. */
+const STYLES: Record<Severity | 'dim' | 'bold', Style> = {
+  error: 'red',
+  warning: 'yellow',
+  info: 'cyan',
+  dim: 'dim',
+  bold: 'bold',
 };
 
 const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', info: 'Info' };
@@ -19,8 +21,7 @@ const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings
  * @example formatReport('mail.eml', lint(raw), { colour: false })
  */
 export function formatReport(name: string, report: LintReport, opts: { colour: boolean }): string {
-  const c = (k: keyof typeof COLOURS, s: string) =>
-    opts.colour ? COLOURS[k][0] + s + COLOURS[k][1] : s;
+  const c = (k: keyof typeof STYLES, s: string) => paint(STYLES[k], s, opts.colour);
   const infos = report.findings.length - report.errors - report.warnings;
   const summary =
     report.findings.length === 0

@@ -1,5 +1,14 @@
 import { readFile } from 'node:fs/promises';
-/** What a CLI command may touch, injectable for tests. */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { EX } from '../../send/index.js';
+
+/** sysexits.h codes (one table, in send/, which reads sendmail's). */
+export { EX };
+
+/**
+ * What a CLI command may touch, injectable for tests. A command that needs
+ * less takes a `Pick` of it (doctor reads no stdin).
+ */
 export interface CliIo {
   stdout: { write(chunk: string | Uint8Array): unknown; isTTY?: boolean };
   stderr: { write(chunk: string | Uint8Array): unknown; isTTY?: boolean };
@@ -13,7 +22,10 @@ export function processIo(): CliIo {
 }
 
 /** Colour only on a terminal and never when NO_COLOR is set (https://no-color.org). */
-export function useColour(io: CliIo, stream: CliIo['stdout'] = io.stdout): boolean {
+export function useColour(
+  io: Pick<CliIo, 'stdout' | 'env'>,
+  stream: CliIo['stdout'] = io.stdout,
+): boolean {
   const noColor = io.env['NO_COLOR'];
   return (
     stream.isTTY === true && (noColor === undefined || noColor === '') && io.env['TERM'] !== 'dumb'
@@ -27,16 +39,6 @@ export async function readAll(stream: AsyncIterable<Uint8Array | string>): Promi
     chunks.push(typeof c === 'string' ? Buffer.from(c) : Buffer.from(c));
   return Buffer.concat(chunks);
 }
-
-/** sysexits.h codes used by the CLIs. */
-export const EX = {
-  OK: 0,
-  USAGE: 64,
-  DATAERR: 65,
-  NOINPUT: 66,
-  UNAVAILABLE: 69,
-  SOFTWARE: 70,
-} as const;
 
 /**
  * Reads a message from `file` (`-` is stdin). Resolves to the bytes, or to
@@ -66,21 +68,54 @@ export async function readInput(
   return raw;
 }
 
+/** A command's flags, for `node:util` parseArgs; `-h/--help` is added by {@link parseCommand}. */
+type Flags = NonNullable<ParseArgsConfig['options']>;
+
+const HELP_FLAG = { help: { type: 'boolean', short: 'h' } } as const;
+
+type Parsed<O extends Flags, P extends boolean> = ReturnType<
+  typeof parseArgs<{
+    args: string[];
+    options: O & typeof HELP_FLAG;
+    strict: true;
+    allowPositionals: P;
+  }>
+>;
+
 /**
- * Runs a `node:util` parseArgs wrapper; a usage error is printed with the
- * command's help and becomes EX.USAGE.
+ * Parses a command's arguments. `--help` prints the help and resolves to
+ * EX.OK; a usage error is printed with the help and becomes EX.USAGE.
+ * Otherwise the flag values and the positionals.
  */
-export function parseCommand<T>(
-  parse: (argv: string[]) => T,
+export function parseCommand<O extends Flags, P extends boolean>(
   argv: string[],
-  io: CliIo,
-  command: string,
-  help: string,
-): T | number {
+  io: Pick<CliIo, 'stdout' | 'stderr'>,
+  command: { name: string; help: string; flags: O; positionals: P },
+): Parsed<O, P> | number {
+  let parsed: Parsed<O, P>;
   try {
-    return parse(argv);
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: command.positionals,
+      options: { ...command.flags, ...HELP_FLAG },
+    }) as Parsed<O, P>;
   } catch (e) {
-    io.stderr.write(`mailhygiene ${command}: ${(e as Error).message}\n\n${help}`);
-    return EX.USAGE;
+    return usageError(io, command, (e as Error).message);
   }
+  if ((parsed.values as { help?: boolean }).help) {
+    io.stdout.write(command.help);
+    return EX.OK;
+  }
+  return parsed;
+}
+
+/** Prints `mailhygiene <command>: <message>` and the command's help; resolves to EX.USAGE. */
+export function usageError(
+  io: Pick<CliIo, 'stderr'>,
+  command: { name: string; help: string },
+  message: string,
+): number {
+  io.stderr.write(`mailhygiene ${command.name}: ${message}\n\n${command.help}`);
+  return EX.USAGE;
 }

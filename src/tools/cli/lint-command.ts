@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import type { LintReport, RuleId } from '../../lint/index.js';
 import { isRuleId, lint, rules } from '../../lint/index.js';
 import { checkDate } from '../../read/index.js';
 import type { Envelope } from '../../wire/index.js';
 import { formatReport } from './format-report.js';
-import { type CliIo, EX, parseCommand, readInput, useColour } from './io.js';
+import { type CliIo, EX, parseCommand, readInput, usageError, useColour } from './io.js';
 
 /** The rule catalogue, shipped in the package (package.json `files`). */
 const RULES_DOC = 'docs/HYGIENE-RULES.md';
@@ -33,22 +32,30 @@ Options:
 Exit status: 0 clean, 1 warnings with --strict, 2 errors, 64 usage, 66 unreadable or empty input.
 `;
 
+const LINT = {
+  name: 'lint',
+  help: LINT_HELP,
+  positionals: true,
+  flags: {
+    json: { type: 'boolean' },
+    strict: { type: 'boolean' },
+    'envelope-from': { type: 'string' },
+    'envelope-to': { type: 'string', multiple: true },
+    rule: { type: 'string', multiple: true },
+    'date-skew': { type: 'boolean' },
+    now: { type: 'string' },
+  },
+} as const;
+
 const DATE_SKEW: RuleId = 'date-skew';
 
 /** Runs `lint`; resolves to the exit status. */
 export async function runLintCommand(argv: string[], io: CliIo): Promise<number> {
-  const parsed = parseCommand(parse, argv, io, 'lint', LINT_HELP);
+  const parsed = parseCommand(argv, io, LINT);
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(LINT_HELP);
-    return EX.OK;
-  }
   const selection = selectRules(values);
-  if (typeof selection === 'string') {
-    io.stderr.write(`mailhygiene lint: ${selection}\n\n${LINT_HELP}`);
-    return EX.USAGE;
-  }
+  if (typeof selection === 'string') return usageError(io, LINT, selection);
   const envelope: Envelope | undefined =
     values['envelope-from'] !== undefined || values['envelope-to'] !== undefined
       ? { from: values['envelope-from'] ?? '', to: values['envelope-to'] ?? [] }
@@ -76,7 +83,7 @@ export async function runLintCommand(argv: string[], io: CliIo): Promise<number>
   return EX.OK;
 }
 
-type Values = ReturnType<typeof parse>['values'];
+type Values = Exclude<ReturnType<typeof parseCommand<typeof LINT.flags, true>>, number>['values'];
 
 /**
  * The rules to run and the reference time, or what is wrong with the options.
@@ -120,22 +127,4 @@ function parseInstant(s: string): Date | undefined {
     if (checked.problems.length === 0) date = checked.date;
   }
   return date && !Number.isNaN(date.getTime()) ? date : undefined;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      json: { type: 'boolean' },
-      strict: { type: 'boolean' },
-      'envelope-from': { type: 'string' },
-      'envelope-to': { type: 'string', multiple: true },
-      rule: { type: 'string', multiple: true },
-      'date-skew': { type: 'boolean' },
-      now: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }

@@ -25,17 +25,7 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   lint: async () => (await import('./lint-command.js')).runLintCommand,
   repair: async () => (await import('./repair-command.js')).runRepairCommand,
-  doctor: async () => {
-    const { runDoctorCommand } = await import('./doctor-command.js');
-    // doctor-command has its own io shape (streams + isTTY); adapt ours to it.
-    return (argv, io) =>
-      runDoctorCommand(argv, {
-        stdout: io.stdout as NodeJS.WritableStream,
-        stderr: io.stderr as NodeJS.WritableStream,
-        env: io.env,
-        isTTY: io.stdout.isTTY === true,
-      });
-  },
+  doctor: async () => (await import('./doctor-command.js')).runDoctorCommand,
 };
 
 /** Reads the package version (works from src/tools/cli and from the bundled dist/). */

@@ -1,10 +1,9 @@
 /** `mailhygiene repair [file|-] [-o out] [--envelope-from a@b] [--legacy-charset x] [--json]` */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { formatLocation } from '../../lint/index.js';
 import type { RepairOptions } from '../../repair/index.js';
 import { MailHygieneError } from '../../wire/index.js';
-import { type CliIo, EX, parseCommand, readInput } from './io.js';
+import { type CliIo, EX, parseCommand, readInput, usageError } from './io.js';
 
 export const REPAIR_HELP = `Usage: mailhygiene repair [file|-] [options]
 
@@ -30,19 +29,28 @@ Exit status: 0 repaired (or nothing to do), 64 usage, 65 refused (reason on stde
 66 unreadable or empty input.
 `;
 
+const REPAIR = {
+  name: 'repair',
+  help: REPAIR_HELP,
+  positionals: true,
+  flags: {
+    output: { type: 'string', short: 'o' },
+    'envelope-from': { type: 'string' },
+    'envelope-to': { type: 'string', multiple: true },
+    sender: { type: 'string' },
+    'legacy-charset': { type: 'string' },
+    'default-from': { type: 'string' },
+    'max-recipients': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+} as const;
+
 /** Runs `repair`; resolves to the exit status. */
 export async function runRepairCommand(argv: string[], io: CliIo): Promise<number> {
-  const parsed = parseCommand(parse, argv, io, 'repair', REPAIR_HELP);
+  const parsed = parseCommand(argv, io, REPAIR);
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(REPAIR_HELP);
-    return EX.OK;
-  }
-  if (positionals.length > 1) {
-    io.stderr.write(`mailhygiene repair: one input at a time\n\n${REPAIR_HELP}`);
-    return EX.USAGE;
-  }
+  if (positionals.length > 1) return usageError(io, REPAIR, 'one input at a time');
   const options: RepairOptions = {};
   if (values['envelope-from'] !== undefined) options.envelopeFrom = values['envelope-from'];
   if (values.sender !== undefined || values['envelope-to'] !== undefined) {
@@ -97,23 +105,4 @@ export async function runRepairCommand(argv: string[], io: CliIo): Promise<numbe
     }
   }
   return EX.OK;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      output: { type: 'string', short: 'o' },
-      'envelope-from': { type: 'string' },
-      'envelope-to': { type: 'string', multiple: true },
-      sender: { type: 'string' },
-      'legacy-charset': { type: 'string' },
-      'default-from': { type: 'string' },
-      'max-recipients': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }

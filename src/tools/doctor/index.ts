@@ -4,17 +4,39 @@
  */
 import { isIP } from 'node:net';
 import { isHostname, MailHygieneError } from '../../wire/index.js';
-import { checkDkimRecord } from './dkim-record.js';
-import { checkDmarc } from './dmarc.js';
-import { checkHelo, checkPtr } from './helo-ptr.js';
-import { checkMx } from './mx.js';
-import { type DoctorCheck, type DoctorReport, makeReport, warn } from './report.js';
-import { createDoctorResolver, type DnsLike, type ResolverOptions } from './resolver.js';
-import { checkSpf } from './spf.js';
+import { dkimRules, gatherDkim } from './dkim-record.js';
+import { dmarcRules, gatherDmarc } from './dmarc.js';
+import { gatherHelo, gatherPtr, heloRules, ptrRules } from './helo-ptr.js';
+import { gatherMx, mxRules } from './mx.js';
+import { type DoctorReport, makeReport } from './report.js';
+import {
+  createDoctorResolver,
+  type DnsLike,
+  type DoctorResolver,
+  type ResolverOptions,
+} from './resolver.js';
+import { type DoctorFacts, type DoctorRule, type DoctorSetup, runRules } from './rule.js';
+import { gatherSpf, spfRules } from './spf.js';
 
 export type { CheckStatus, DoctorCheck, DoctorReport } from './report.js';
 export { exitCodeOf, formatReport } from './report.js';
 export type { DnsLike, ResolverOptions } from './resolver.js';
+export type { DoctorRule } from './rule.js';
+
+/**
+ * Every check, in report order: HELO, PTR, MX of the envelope and the From
+ * domain, SPF, DKIM, DMARC. The DMARC rules come last because they read what
+ * the SPF and DKIM checks reported.
+ */
+export const doctorRules: readonly DoctorRule[] = [
+  ...heloRules,
+  ...ptrRules,
+  ...mxRules('envelope'),
+  ...mxRules('from'),
+  ...spfRules,
+  ...dkimRules,
+  ...dmarcRules,
+];
 
 export interface DoctorOptions {
   /** The name the MTA sends in HELO/EHLO. */
@@ -79,60 +101,38 @@ export async function doctor(options: DoctorOptions): Promise<DoctorReport> {
       field: 'ip',
     });
   }
-  const envelopeDomain = domainOf(String(options.envelopeFrom ?? ''), 'envelopeFrom');
-  const fromDomain = domainOf(String(options.from ?? ''), 'from');
-  const dns = createDoctorResolver(options.resolver);
-  const helo = options.helo.trim();
-  const { ip } = options;
+  const setup: DoctorSetup = {
+    helo: options.helo.trim(),
+    envelopeFrom: options.envelopeFrom,
+    envelopeDomain: domainOf(String(options.envelopeFrom ?? ''), 'envelopeFrom'),
+    fromDomain: domainOf(String(options.from ?? ''), 'from'),
+  };
+  if (options.ip !== undefined) setup.ip = options.ip;
+  if (options.dkim) setup.dkim = options.dkim;
+  const facts = await gatherFacts(createDoctorResolver(options.resolver), setup);
+  return makeReport(runRules(doctorRules, facts));
+}
 
-  const ipChecks = async (): Promise<DoctorCheck[]> =>
-    ip
-      ? checkPtr(dns, ip, helo)
-      : [
-          warn(
-            'ip',
-            'no sending IP given: PTR, FCrDNS and SPF evaluation were skipped',
-            'Pass the public IP your mail leaves from (--ip).',
-          ),
-        ];
-  const dkimChecks = async (): Promise<DoctorCheck[]> =>
-    options.dkim
-      ? checkDkimRecord(dns, options.dkim)
-      : [
-          warn(
-            'dkim-record',
-            'no DKIM selector given: DKIM was not checked; Gmail and Yahoo require DKIM from bulk senders',
-            'Sign with DKIM (options.dkim) and pass --dkim-selector/--dkim-domain.',
-          ),
-        ];
-
-  const [heloChecks, ptrChecks, envMx, fromMx, spf, dkim] = await Promise.all([
-    checkHelo(dns, helo, ip),
-    ipChecks(),
-    checkMx(dns, envelopeDomain, 'envelope'),
-    fromDomain === envelopeDomain ? Promise.resolve([]) : checkMx(dns, fromDomain, 'from'),
-    checkSpf(
+/** Every DNS answer the rules read, looked up concurrently before any rule runs. */
+async function gatherFacts(dns: DoctorResolver, setup: DoctorSetup): Promise<DoctorFacts> {
+  const { helo, ip, envelopeDomain, fromDomain, dkim } = setup;
+  const [heloFacts, ptr, envelopeMx, fromMx, spf, dkimFacts, dmarc] = await Promise.all([
+    gatherHelo(dns, helo),
+    ip ? gatherPtr(dns, ip) : undefined,
+    gatherMx(dns, envelopeDomain),
+    fromDomain === envelopeDomain ? undefined : gatherMx(dns, fromDomain),
+    gatherSpf(
       dns,
       ip
-        ? { domain: envelopeDomain, envelopeFrom: options.envelopeFrom, helo, ip }
-        : { domain: envelopeDomain, envelopeFrom: options.envelopeFrom, helo },
+        ? { domain: envelopeDomain, envelopeFrom: setup.envelopeFrom, helo, ip }
+        : { domain: envelopeDomain, envelopeFrom: setup.envelopeFrom, helo },
     ),
-    dkimChecks(),
+    dkim ? gatherDkim(dns, dkim) : undefined,
+    gatherDmarc(dns, fromDomain),
   ]);
-
-  const spfResult = spf.find((c) => c.id === 'spf-result');
-  const dmarcInput: Parameters<typeof checkDmarc>[1] = {
-    fromDomain,
-    envelopeDomain,
-    dkimUsable: options.dkim ? !dkim.some((c) => c.status === 'fail') : false,
-  };
-  if (spfResult) dmarcInput.spfPass = spfResult.status === 'pass';
-  else if (spf.some((c) => c.status === 'fail')) dmarcInput.spfPass = false;
-  // A failed lookup says nothing either way: DMARC alignment cannot then be said to pass.
-  if (spf.some((c) => c.status === 'unknown')) dmarcInput.spfUnknown = true;
-  if (dkim.some((c) => c.status === 'unknown')) dmarcInput.dkimUnknown = true;
-  if (options.dkim) dmarcInput.dkimDomain = options.dkim.domain.toLowerCase();
-  const dmarc = await checkDmarc(dns, dmarcInput);
-
-  return makeReport([...heloChecks, ...ptrChecks, ...envMx, ...fromMx, ...spf, ...dkim, ...dmarc]);
+  const facts: DoctorFacts = { setup, helo: heloFacts, envelopeMx, spf, dmarc };
+  if (ptr) facts.ptr = ptr;
+  if (fromMx) facts.fromMx = fromMx;
+  if (dkimFacts) facts.dkim = dkimFacts;
+  return facts;
 }

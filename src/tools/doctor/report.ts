@@ -1,4 +1,5 @@
 /** The result shape of `doctor()` and its human-readable rendering. */
+import { paint, type Style } from '../paint.js';
 
 /**
  * `unknown`: the check could not be made because a DNS lookup failed
@@ -61,13 +62,14 @@ export function exitCodeOf(report: DoctorReport): number {
   return 0;
 }
 
-const COLORS: Record<CheckStatus | 'dim' | 'bold', [string, string]> = {
-  fail: ['\x1b[31m', '\x1b[39m'],
-  warn: ['\x1b[33m', '\x1b[39m'],
-  unknown: ['\x1b[35m', '\x1b[39m'],
-  pass: ['\x1b[32m', '\x1b[39m'],
-  dim: ['\x1b[2m', '\x1b[22m'],
-  bold: ['\x1b[1m', '\x1b[22m'],
+/** How each part of the report looks on a terminal. */
+const STYLES: Record<CheckStatus | 'dim' | 'bold', Style> = {
+  fail: 'red',
+  warn: 'yellow',
+  unknown: 'magenta',
+  pass: 'green',
+  dim: 'dim',
+  bold: 'bold',
 };
 
 const HEADINGS: Record<CheckStatus, string> = {
@@ -93,8 +95,8 @@ export function formatReport(
   report: DoctorReport,
   options: { color?: boolean; title?: string } = {},
 ): string {
-  const c = (k: keyof typeof COLORS, text: string): string =>
-    options.color ? COLORS[k][0] + text + COLORS[k][1] : text;
+  const c = (k: keyof typeof STYLES, text: string): string =>
+    paint(STYLES[k], text, Boolean(options.color));
   const unknowns = report.unknowns ?? 0;
   const passed = report.checks.length - report.failures - report.warnings - unknowns;
   const lines = [

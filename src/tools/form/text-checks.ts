@@ -1,7 +1,7 @@
 /**
  * Character checks for visitor text. Single-line fields (name, subject) go into
  * headers; multi-line fields (message, extra fields) go into the text body.
- * Problems are reported, never stripped (DESIGN.md "Reject, never silently strip").
+ * Problems are reported, never stripped (the project's rule: reject, never silently strip).
  */
 import { findUnsafeCodePoint, formatCodePoint } from '../../wire/index.js';
 import type { ContactFormErrorCode } from './types.js';

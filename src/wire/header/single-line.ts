@@ -1,7 +1,7 @@
 /**
  * The one gate every single-line value passes: subject, names, addresses,
  * header names and values, filenames, envelope. Line breaks and controls are
- * refused with a typed error, never stripped (DESIGN.md "Reject, never silently strip").
+ * refused with a typed error, never stripped (the project's rule: reject, never silently strip).
  */
 import { type ErrorCode, formatCodePoint, MailHygieneError } from '../errors.js';
 

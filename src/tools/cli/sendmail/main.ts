@@ -7,6 +7,7 @@
  * Built as `dist/cli/sendmail-main.cjs`; the bin `dist/cli/sendmail.cjs`
  * (src/tools/cli/sendmail.ts) runs it through a V8 code cache.
  */
+import { EX } from '../../../send/index.js';
 import { runSendmail } from './run.js';
 import { stdinChunks } from './stdin.js';
 
@@ -41,7 +42,7 @@ runSendmail(
     process.stderr.write(
       `mailhygiene-sendmail: ${err instanceof Error ? err.message : String(err)}\n`,
     );
-    process.exitCode = 70;
+    process.exitCode = EX.SOFTWARE;
   },
 );
 

@@ -8,7 +8,7 @@
 
 import type { Finding } from '../../../lint/index.js';
 import type { SendResult, Transport } from '../../../send/index.js';
-import { TransportError } from '../../../send/index.js';
+import { EX as EXIT, TransportError } from '../../../send/index.js';
 import type { Envelope } from '../../../wire/index.js';
 import { MailHygieneError } from '../../../wire/index.js';
 import { ConfigError, checkTransportInstalled, loadConfig, type SendmailConfig } from './config.js';
@@ -26,18 +26,6 @@ import { readMessage } from './stdin.js';
 import { createConfiguredTransport, LOOP_GUARD_ENV } from './transport.js';
 
 const PROG = 'mailhygiene-sendmail';
-
-/** sysexits.h statuses the shim returns. */
-export const EXIT = {
-  OK: 0,
-  USAGE: 64,
-  DATAERR: 65,
-  NOUSER: 67,
-  UNAVAILABLE: 69,
-  SOFTWARE: 70,
-  TEMPFAIL: 75,
-  CONFIG: 78,
-} as const;
 
 export const USAGE = `usage: ${PROG} [-t] [-i|-oi] [-f sender|-r sender] [-F name] [--] [recipient ...]
   -t        also read recipients from To, Cc and Bcc (Bcc is removed from the message)

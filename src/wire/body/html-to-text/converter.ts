@@ -73,12 +73,10 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
   private tagName = '';
   private tagKind: Kind = Kind.Inline;
   private wantAttr = '';
-  private wantAttr2 = '';
   private attrName = '';
   private attrValue = '';
   private collecting = false;
   private attr1: string | undefined;
-  private attr2: string | undefined;
 
   constructor(html: string, width: number) {
     this.html = html;
@@ -117,11 +115,9 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
     this.tagName = name;
     this.tagKind = kindOf(name);
     this.attr1 = undefined;
-    this.attr2 = undefined;
     this.collecting = false;
     // Only the attributes we show are collected; all others are skipped unread.
     this.wantAttr = '';
-    this.wantAttr2 = '';
     if (this.skipDepth === 0) {
       if (this.tagKind === Kind.Anchor) this.wantAttr = 'href';
       else if (this.tagKind === Kind.Image) this.wantAttr = 'alt';
@@ -134,9 +130,7 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
     if (this.wantAttr === '') return;
     const html = this.html;
     if (equalsLower(html, start, end, this.wantAttr)) this.attrName = this.wantAttr;
-    else if (this.wantAttr2 !== '' && equalsLower(html, start, end, this.wantAttr2)) {
-      this.attrName = this.wantAttr2;
-    } else {
+    else {
       this.collecting = false;
       return;
     }
@@ -157,7 +151,6 @@ export class HtmlToTextConverter implements TokenizerCallbacks {
     this.collecting = false;
     // The first occurrence of an attribute wins, as in a browser.
     if (this.attrName === this.wantAttr) this.attr1 ??= this.attrValue;
-    else this.attr2 ??= this.attrValue;
     this.attrValue = '';
   }
 
