@@ -8,7 +8,9 @@
  *   REF=/tmp/mh-ref node --import tsx bench/versus-ref.ts
  *
  * Messages: the bench's contact form and newsletter (composed by this tree),
- * a windows-1252 PHP mail() message and the repair fixtures' PHP contact form.
+ * a windows-1252 PHP mail() message and the repair fixtures' PHP contact form;
+ * lint() only: the 20 MiB attachment message (`ONLY=attachment` runs just it,
+ * any label substring works).
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { compose } from '../src/compose/compose.js';
 import { lint } from '../src/lint/index.js';
 import { repair } from '../src/repair/repair.js';
-import { contactMessage, newsletterMessage } from './fixtures.js';
+import { attachmentMessage, contactMessage, newsletterMessage } from './fixtures.js';
 import { benchOptionsFromEnv, machineInfo, markdownTable, runInterleaved } from './harness.js';
 
 interface Library {
@@ -53,20 +55,32 @@ function phpLegacy(): Buffer {
 }
 
 const OPTIONS = { envelopeFrom: 'bounces@example.com' };
-const messages: Array<[string, Buffer]> = [
-  ['contact form', (await compose(contactMessage(), OPTIONS)).raw],
-  ['newsletter', (await compose(newsletterMessage(), OPTIONS)).raw],
-  ['PHP windows-1252', phpLegacy()],
+type Op = 'lint' | 'repair';
+const BOTH: readonly Op[] = ['lint', 'repair'];
+const only = process.env['ONLY'];
+const messages: Array<[string, () => Promise<Buffer> | Buffer, readonly Op[]]> = [
+  ['contact form', async () => (await compose(contactMessage(), OPTIONS)).raw, BOTH],
+  ['newsletter', async () => (await compose(newsletterMessage(), OPTIONS)).raw, BOTH],
+  ['PHP windows-1252', phpLegacy, BOTH],
   [
     'PHP contact form fixture',
-    readFileSync(join(import.meta.dirname, '../test/fixtures/repair/php-contact-form.eml')),
+    () => readFileSync(join(import.meta.dirname, '../test/fixtures/repair/php-contact-form.eml')),
+    BOTH,
+  ],
+  [
+    '20 MiB attachment',
+    async () => (await compose(attachmentMessage('buffer'), OPTIONS)).raw,
+    ['lint'],
   ],
 ];
 
 const env = benchOptionsFromEnv();
 const out: string[] = [`### this tree vs ${refDir}`, '', JSON.stringify(machineInfo()), ''];
-for (const [label, raw] of messages) {
-  for (const op of ['lint', 'repair'] as const) {
+for (const [label, make, ops] of messages) {
+  if (only && !label.includes(only)) continue;
+  const raw = await make();
+  const big = raw.length > 1 << 20;
+  for (const op of ops) {
     const run = (lib: Library) =>
       op === 'lint' ? () => lib.lint(raw, { now }) : () => lib.repair(raw, { now: () => now });
     const result = await runInterleaved(
@@ -75,6 +89,7 @@ for (const [label, raw] of messages) {
         { name: `${op}() now`, fn: run({ lint, repair }), bytes: raw.length },
       ],
       {
+        ...(big ? { warmupMs: 300, batchMs: 100, rounds: 9 } : {}),
         ...env,
         onRound: (r, n) =>
           process.stderr.write(`\r${op} ${label}: round ${r}/${n}   ${r === n ? '\n' : ''}`),

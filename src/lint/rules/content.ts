@@ -1,5 +1,4 @@
 /** E (content). HTML/text structure, empty bodies, attachments, format=flowed. */
-import { isAscii } from 'node:buffer';
 import {
   decodedBody,
   has8bitString,
@@ -194,8 +193,16 @@ const alternativeStructure = rule('alternative-structure', 'warning', 'E', ['raw
   }
 });
 
+const HTML_NOTICE =
+  /(does not|doesn't|cannot|can't) (support|display) html|html[- ]capable|view (this|it) in (a|your) (web )?browser/i;
+const URL_HOST = /https?:\/\/([^/\s"'<>?#]+)/gi;
+
+/** Lower-case hosts of the http(s) URLs in a text (one regex pass, no array of matches). */
 function hosts(s: string): Set<string> {
-  return new Set([...s.matchAll(/https?:\/\/([^/\s"'<>?#]+)/gi)].map((m) => m[1]!.toLowerCase()));
+  const out = new Set<string>();
+  URL_HOST.lastIndex = 0;
+  for (let m = URL_HOST.exec(s); m; m = URL_HOST.exec(s)) out.add(m[1]!.toLowerCase());
+  return out;
 }
 
 const partsDiffer = rule('alternative-parts-differ', 'warning', 'E', ['raw'], (ctx) => {
@@ -210,12 +217,8 @@ const partsDiffer = rule('alternative-parts-differ', 'warning', 'E', ['raw'], (c
     const t = text(ctx, plain);
     const htmlSrc = text(ctx, htmlPart);
     const h = htmlToPlain(htmlSrc);
-    if (
-      /(does not|doesn't|cannot|can't) (support|display) html|html[- ]capable|view (this|it) in (a|your) (web )?browser/i.test(
-        t,
-      ) &&
-      t.length < 400
-    ) {
+    // Length first: the notice regex over a long text part costs more than the rest of the test.
+    if (t.length < 400 && HTML_NOTICE.test(t)) {
       ctx.report(
         partsDiffer,
         'The text/plain part is only a "your client does not support HTML" notice. Put the real message text in it (MPART_ALT_DIFF).',
@@ -384,7 +387,8 @@ const formatFlowed = rule('format-flowed-invalid', 'info', 'E', ['raw'], (ctx) =
         problems.push('a line starting with "From " is not space-stuffed');
       if (lines.some((l) => l.length > 78)) problems.push('lines exceed 78 characters');
       const delsp = part.contentType?.params.get('delsp')?.toLowerCase() === 'yes';
-      if (delsp && isAscii(body)) problems.push('DelSp=yes is used for non-CJK text');
+      if (delsp && !ctx.facts(part).decoded8bit)
+        problems.push('DelSp=yes is used for non-CJK text');
       if (problems.length > 0) {
         ctx.report(
           formatFlowed,
