@@ -28,8 +28,11 @@ function text(ctx: LintContext, part: MimePart): string {
 
 /** Visible text of HTML: scripts, styles and tags removed, a few entities decoded. */
 export function htmlToPlain(html: string): string {
+  const text = stripTags(stripRawTextBlocks(html));
+  // Every replacement below starts at "&": text without one is already plain.
+  if (!text.includes('&')) return text;
   return (
-    stripTags(stripRawTextBlocks(html))
+    text
       .replace(/&nbsp;/gi, ' ')
       .replace(/&amp;/gi, '&')
       .replace(/&lt;/gi, '<')
@@ -50,12 +53,17 @@ const HTML_ROOT = /<(?:!doctype\s+html|html|head|body)\b[^<>]{0,200}>/i;
 const HTML_TAG =
   /<\/?(?:html|head|body|title|meta|p|br|div|span|table|tr|td|a|b|i|u|strong|em|font|img|ul|ol|li|h[1-6])\b[^<>]{0,200}>/gi;
 
+const UU_BEGIN_ANY_LINE = /^begin [0-7]{3,4} \S/m;
+
 /**
  * Text with its uuencoded blocks (`begin 644 name` … `end`, as Outlook and
  * Pine attach files in plain text) removed: they are data, and their
  * alphabet holds `<` and letters.
  */
-function withoutUuencode(text: string): string {
+export function withoutUuencode(text: string): string {
+  // No line starts a block (`^` with the m flag matches at least at every line start
+  // the split below sees): only the CR of each CR LF goes, as the split drops it.
+  if (!UU_BEGIN_ANY_LINE.test(text)) return text.replace(/\r(?=\n|$)/g, '');
   const out: string[] = [];
   let inBlock = false;
   for (const line of text.split('\n')) {
