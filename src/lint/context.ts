@@ -15,7 +15,9 @@ import {
   leaves,
   type MimePart,
   type ParsedMessage,
+  type PartFacts,
   parseAddressList,
+  partFacts,
   unfold,
 } from '../read/index.js';
 import type { Envelope } from '../wire/index.js';
@@ -172,6 +174,14 @@ export class LintContext {
       this.textCache.set(part, t);
     }
     return t;
+  }
+
+  /**
+   * What rules ask of a part's body (8-bit octets, NUL, line shape, QP
+   * well-formedness, UTF-8 validity), each fact computed once per part.
+   */
+  facts(part: MimePart): PartFacts {
+    return partFacts(this.msg, part);
   }
 
   /** Every header field of every part, with its part (message first, depth first). */

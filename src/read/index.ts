@@ -33,6 +33,7 @@ export {
 } from './decode.js';
 export type { EncodedWord, WordProblem } from './encoded-words.js';
 export { decodeWords, findEncodedWords } from './encoded-words.js';
+export { type LineShape, PartFacts, partFacts } from './facts.js';
 export type { ParamProblem } from './mime-params.js';
 export { parseParams } from './mime-params.js';
 export type { HeaderField, MimePart, ParsedMessage } from './parse.js';

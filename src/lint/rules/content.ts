@@ -1,5 +1,4 @@
 /** E (content). HTML/text structure, empty bodies, attachments, format=flowed. */
-import { isAscii } from 'node:buffer';
 import { decodedBody, has8bitString, type MimePart, parseParams } from '../../read/index.js';
 import { findUnsafeCodePoint, formatCodePoint } from '../../wire/index.js';
 import { type LintContext, type Rule, rule } from '../context.js';
@@ -23,8 +22,11 @@ function text(ctx: LintContext, part: MimePart): string {
 
 /** Visible text of HTML: scripts, styles and tags removed, a few entities decoded. */
 export function htmlToPlain(html: string): string {
+  const text = stripTags(stripRawTextBlocks(html));
+  // Every replacement below starts at "&": text without one is already plain.
+  if (!text.includes('&')) return text;
   return (
-    stripTags(stripRawTextBlocks(html))
+    text
       .replace(/&nbsp;/gi, ' ')
       .replace(/&amp;/gi, '&')
       .replace(/&lt;/gi, '<')
@@ -45,12 +47,17 @@ const HTML_ROOT = /<(?:!doctype\s+html|html|head|body)\b[^<>]{0,200}>/i;
 const HTML_TAG =
   /<\/?(?:html|head|body|title|meta|p|br|div|span|table|tr|td|a|b|i|u|strong|em|font|img|ul|ol|li|h[1-6])\b[^<>]{0,200}>/gi;
 
+const UU_BEGIN_ANY_LINE = /^begin [0-7]{3,4} \S/m;
+
 /**
  * Text with its uuencoded blocks (`begin 644 name` … `end`, as Outlook and
  * Pine attach files in plain text) removed: they are data, and their
  * alphabet holds `<` and letters.
  */
-function withoutUuencode(text: string): string {
+export function withoutUuencode(text: string): string {
+  // No line starts a block (`^` with the m flag matches at least at every line start
+  // the split below sees): only the CR of each CR LF goes, as the split drops it.
+  if (!UU_BEGIN_ANY_LINE.test(text)) return text.replace(/\r(?=\n|$)/g, '');
   const out: string[] = [];
   let inBlock = false;
   for (const line of text.split('\n')) {
@@ -188,8 +195,16 @@ const alternativeStructure = rule('alternative-structure', 'warning', 'E', ['raw
   }
 });
 
+const HTML_NOTICE =
+  /(does not|doesn't|cannot|can't) (support|display) html|html[- ]capable|view (this|it) in (a|your) (web )?browser/i;
+const URL_HOST = /https?:\/\/([^/\s"'<>?#]+)/gi;
+
+/** Lower-case hosts of the http(s) URLs in a text (one regex pass, no array of matches). */
 function hosts(s: string): Set<string> {
-  return new Set([...s.matchAll(/https?:\/\/([^/\s"'<>?#]+)/gi)].map((m) => m[1]!.toLowerCase()));
+  const out = new Set<string>();
+  URL_HOST.lastIndex = 0;
+  for (let m = URL_HOST.exec(s); m; m = URL_HOST.exec(s)) out.add(m[1]!.toLowerCase());
+  return out;
 }
 
 const partsDiffer = rule('alternative-parts-differ', 'warning', 'E', ['raw'], (ctx) => {
@@ -204,12 +219,8 @@ const partsDiffer = rule('alternative-parts-differ', 'warning', 'E', ['raw'], (c
     const t = text(ctx, plain);
     const htmlSrc = text(ctx, htmlPart);
     const h = htmlToPlain(htmlSrc);
-    if (
-      /(does not|doesn't|cannot|can't) (support|display) html|html[- ]capable|view (this|it) in (a|your) (web )?browser/i.test(
-        t,
-      ) &&
-      t.length < 400
-    ) {
+    // Length first: the notice regex over a long text part costs more than the rest of the test.
+    if (t.length < 400 && HTML_NOTICE.test(t)) {
       ctx.report(
         partsDiffer,
         'The text/plain part is only a "your client does not support HTML" notice. Put the real message text in it (MPART_ALT_DIFF).',
@@ -378,7 +389,8 @@ const formatFlowed = rule('format-flowed-invalid', 'info', 'E', ['raw'], (ctx) =
         problems.push('a line starting with "From " is not space-stuffed');
       if (lines.some((l) => l.length > 78)) problems.push('lines exceed 78 characters');
       const delsp = part.contentType?.params.get('delsp')?.toLowerCase() === 'yes';
-      if (delsp && isAscii(body)) problems.push('DelSp=yes is used for non-CJK text');
+      if (delsp && !ctx.facts(part).decoded8bit)
+        problems.push('DelSp=yes is used for non-CJK text');
       if (problems.length > 0) {
         ctx.report(formatFlowed, `format=flowed text: ${problems.join('; ')} (RFC 3676 §4).`, {
           part: part.path,

@@ -39,7 +39,7 @@ const nulByte = rule('nul-byte', 'error', 'A', ['raw'], (ctx) => {
         part: part.path,
       });
     }
-    if (part.children.length === 0 && b.subarray(part.bodyStart, part.bodyEnd).indexOf(0) !== -1) {
+    if (part.children.length === 0 && ctx.facts(part).nul) {
       ctx.report(
         nulByte,
         'A NUL octet in the body. 7bit/8bit content must not contain NUL (RFC 2045 §2.7); base64-encode binary content.',

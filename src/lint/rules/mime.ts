@@ -1,6 +1,5 @@
 /** E. MIME structure, charsets and transfer encodings. */
-import { isAscii } from 'node:buffer';
-import type { ParamProblem } from '../../read/index.js';
+import type { LineShape, ParamProblem } from '../../read/index.js';
 import {
   bodyBytes,
   c1Sibling,
@@ -9,9 +8,6 @@ import {
   indexOfStrictMismatch,
   isKnownCharset,
   isUnicodeCharset,
-  isValidUtf8,
-  isWellFormedQuotedPrintable,
-  lineOf,
   type MimePart,
   resolveCharset,
   strictReading,
@@ -76,15 +72,19 @@ const mimeVersionInvalid = rule('mime-version-invalid', 'error', 'E', ['raw'], (
 const missingCharset = rule('missing-charset', 'warning', 'E', ['raw'], (ctx) => {
   for (const part of ctx.leaves()) {
     if (!isText(part) || part.contentType?.params.has('charset')) continue;
-    const body = decodedBody(ctx.msg, part);
-    if (!isAscii(body)) {
+    if (ctx.facts(part).decoded8bit) {
       ctx.report(
         missingCharset,
         `${part.mediaType} has 8-bit content but no charset, so receivers read it as US-ASCII (mojibake). Declare the charset, e.g. "Content-Type: ${part.mediaType}; charset=utf-8".`,
         where(ctx, part, 'content-type'),
         'error',
       );
-    } else if (part.contentType && part.cte && part.cte !== '7bit' && body.length > 0) {
+    } else if (
+      part.contentType &&
+      part.cte &&
+      part.cte !== '7bit' &&
+      decodedBody(ctx.msg, part).length > 0
+    ) {
       ctx.report(
         missingCharset,
         `${part.mediaType} declares no charset; add "charset=utf-8" (or us-ascii) explicitly.`,
@@ -98,19 +98,14 @@ const charsetMismatch = rule('charset-mismatch', 'error', 'E', ['raw'], (ctx) =>
   for (const part of ctx.leaves()) {
     const cs = part.contentType?.params.get('charset')?.toLowerCase();
     if (!isText(part) || !cs) continue;
-    const body = decodedBody(ctx.msg, part);
-    if ((cs === 'us-ascii' || cs === 'ascii') && !isAscii(body)) {
+    const facts = ctx.facts(part);
+    if ((cs === 'us-ascii' || cs === 'ascii') && facts.decoded8bit) {
       ctx.report(
         charsetMismatch,
         'charset=us-ascii is declared but the content has 8-bit octets. Declare the real charset (utf-8 when the bytes are valid UTF-8).',
         where(ctx, part, 'content-type'),
       );
-    } else if (
-      (cs === 'utf-8' || cs === 'utf8') &&
-      !isAscii(body) &&
-      // The verdict of decoding as UTF-8, without decoding into a string.
-      !isValidUtf8(body)
-    ) {
+    } else if ((cs === 'utf-8' || cs === 'utf8') && !facts.utf8) {
       ctx.report(
         charsetMismatch,
         'charset=utf-8 is declared but the content is not valid UTF-8 (probably windows-1252/ISO-8859-1). Convert the text to UTF-8 or declare its real charset.',
@@ -118,6 +113,7 @@ const charsetMismatch = rule('charset-mismatch', 'error', 'E', ['raw'], (ctx) =>
       );
     }
     if (part.mediaType === 'text/html') {
+      const body = decodedBody(ctx.msg, part);
       const head = body.toString('latin1', 0, Math.min(body.length, META_CHARSET_WINDOW));
       const meta = metaCharset(head)?.toLowerCase();
       const norm = (s: string) => s.replace(/^utf8$/, 'utf-8').replace(/^latin-?1$/, 'iso-8859-1');
@@ -254,7 +250,7 @@ const charsetC1 = rule('charset-c1-controls', 'warning', 'E', ['raw'], (ctx) => 
 const cte7bit = rule('cte-7bit-with-8bit-data', 'error', 'E', ['raw'], (ctx) => {
   for (const part of ctx.leaves()) {
     if (part.cte !== undefined && part.cte !== '7bit') continue;
-    if (!isAscii(bodyBytes(ctx.msg, part))) {
+    if (ctx.facts(part).raw8bit) {
       ctx.report(
         cte7bit,
         `The body has 8-bit octets but its transfer encoding is ${part.cte ? '7bit' : '7bit by default (no Content-Transfer-Encoding)'}. Declare "Content-Transfer-Encoding: 8bit" (with 8BITMIME) or re-encode as quoted-printable.`,
@@ -296,13 +292,6 @@ const cteInvalid = rule('cte-invalid', 'error', 'E', ['raw'], (ctx) => {
   }
 });
 
-export interface LineShape {
-  /** Longest line, octets without the line break. */
-  maxLen: number;
-  /** Octets that are not line breaks. */
-  data: number;
-}
-
 /** Line shape of a byte range, by scanning for LF. */
 export function lineShape(b: Uint8Array): LineShape {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -315,26 +304,6 @@ export function lineShape(b: Uint8Array): LineShape {
     if (len > maxLen) maxLen = len;
     data += len;
     pos = lf + 1;
-  }
-  return { maxLen, data };
-}
-
-/** Line shape of a part body from the parser's line index (no second scan). */
-function partLineShape(ctx: LintContext, part: MimePart): LineShape {
-  const { lineStarts, bytes } = ctx.msg;
-  let maxLen = 0;
-  let data = 0;
-  const first = lineOf(ctx.msg, part.bodyStart);
-  const last = lineOf(ctx.msg, Math.max(part.bodyStart, part.bodyEnd - 1));
-  for (let n = first; n <= last; n++) {
-    const start = Math.max(lineStarts[n - 1]!, part.bodyStart);
-    let end = n < ctx.msg.lineCount ? lineStarts[n]! : bytes.length;
-    if (end > part.bodyEnd) end = part.bodyEnd;
-    if (end > start && bytes[end - 1] === 0x0a) end--;
-    if (end > start && bytes[end - 1] === 0x0d) end--;
-    const len = end - start;
-    if (len > maxLen) maxLen = len;
-    data += len;
   }
   return { maxLen, data };
 }
@@ -453,13 +422,14 @@ const encodedLineSyntax = rule('encoded-line-syntax', 'error', 'E', ['raw'], (ct
   for (const part of ctx.leaves()) {
     if (part.cte !== 'base64' && part.cte !== 'quoted-printable') continue;
     const body = bodyBytes(ctx.msg, part);
-    const shape = partLineShape(ctx, part);
+    const facts = ctx.facts(part);
+    const shape = facts.lines;
     // A well-formed QP body (known from decoding it) with short lines has no problem to list;
     // 77 not 78: this line shape strips a final CR that checkQuotedPrintable counts.
     const problems =
       part.cte === 'base64'
         ? checkBase64(body, shape)
-        : shape.maxLen <= 77 && isWellFormedQuotedPrintable(ctx.msg, part)
+        : shape.maxLen <= 77 && facts.wellFormedQuotedPrintable
           ? []
           : checkQuotedPrintable(body);
     if (problems.length > 0) {
@@ -482,7 +452,7 @@ const encodedLineSyntax = rule('encoded-line-syntax', 'error', 'E', ['raw'], (ct
 const needlessBase64 = rule('needless-base64-text', 'info', 'E', ['raw'], (ctx) => {
   for (const part of ctx.leaves()) {
     if (!isText(part) || part.cte !== 'base64' || isAttachment(ctx, part)) continue;
-    if (isAscii(decodedBody(ctx.msg, part))) {
+    if (!ctx.facts(part).decoded8bit) {
       ctx.report(
         needlessBase64,
         `${part.mediaType} is base64-encoded although it is plain ASCII (hides text from filters: MIME_BASE64_TEXT). Use 7bit or quoted-printable.`,
