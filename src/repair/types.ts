@@ -30,4 +30,11 @@ export interface RepairResult {
   envelope?: Envelope;
   /** One finding per change: the lint rule it fixes and what was done. */
   applied: Finding[];
+  /**
+   * The Message-ID of `raw` as written, with angle brackets (`<id@example.com>`),
+   * unfolded and trimmed: the kept, rewritten or generated one. Absent only when
+   * the returned message has no Message-ID field. For logs and transports, so
+   * callers need not parse `raw` again.
+   */
+  messageId?: string;
 }

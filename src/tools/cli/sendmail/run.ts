@@ -21,7 +21,6 @@ import {
 } from './envelope.js';
 import { parseSendmailFlags, type SendmailFlags, UsageError } from './flags.js';
 import { createLogger, type ShimLogger } from './log.js';
-import { headerValue } from './message-id.js';
 import { readMessage } from './stdin.js';
 import { createConfiguredTransport, LOOP_GUARD_ENV } from './transport.js';
 
@@ -60,7 +59,7 @@ export type RepairFunction = (
     defaultFrom?: string;
     now?: () => Date;
   },
-) => Promise<{ raw: Buffer; envelope?: Envelope; applied: Finding[] }>;
+) => Promise<{ raw: Buffer; envelope?: Envelope; applied: Finding[]; messageId?: string }>;
 
 export interface ShimIo {
   stdin: AsyncIterable<Uint8Array | string>;
@@ -343,7 +342,7 @@ async function deliver(
     ? mergeRecipients(args.to, repaired.envelope?.to ?? [])
     : args.to;
   const envelope: Envelope = { from, to };
-  const messageId = headerValue(repaired.raw, 'message-id');
+  const messageId = repaired.messageId;
   const applied = repaired.applied.map((f) => f.rule);
   const common = {
     content: 'repaired' as const,
