@@ -107,6 +107,13 @@ export async function repair(
     messageIdInvalid: targets.messageIdInvalid,
     keepMime: headerOnly ? { addMimeVersion: targets.addMimeVersion } : undefined,
   });
+  const fallback = options.envelopeIfNoRecipients;
+  if (fallback !== undefined && given === undefined && namesNoRecipient(headers)) {
+    // Decided here, where the recipients are known: the message is repaired against the
+    // caller's envelope from the start (lint judges it against that envelope too).
+    const { envelopeIfNoRecipients: _, ...rest } = options;
+    return repair(raw, { ...rest, envelope: fallback });
+  }
   const envelope = repairEnvelope(
     {
       given: options.envelope,
@@ -181,6 +188,14 @@ export async function repair(
     applied,
     ...(messageId !== undefined && { messageId }),
   };
+}
+
+/** The header fields name nobody to send to (neither To/Cc/Bcc nor Resent-To/Cc/Bcc). */
+function namesNoRecipient(h: {
+  recipients: readonly unknown[];
+  resentRecipients: readonly unknown[];
+}) {
+  return h.recipients.length === 0 && h.resentRecipients.length === 0;
 }
 
 /** The unfolded, trimmed value of the first Message-ID field, as the caller's logs need it. */

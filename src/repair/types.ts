@@ -11,6 +11,12 @@ export interface RepairOptions {
    * the command line). `to` replaces To ∪ Cc ∪ Bcc of the message.
    */
   envelope?: { from?: string; to?: string[] };
+  /**
+   * Without `envelope`: the envelope to repair with when the message's header
+   * fields name no recipient, instead of refusing it with NO_RECIPIENTS (as
+   * sendmail -t does when recipients are also given as arguments).
+   */
+  envelopeIfNoRecipients?: { from?: string; to: string[] };
   /** Charset of 8-bit text that is not valid UTF-8. Default `windows-1252`. */
   legacyCharset?: string;
   /** Refuse more recipients than this. Default 100. */

@@ -469,3 +469,26 @@ describe('repair() returns the Message-ID of the bytes it returns', () => {
     expect(r).not.toHaveProperty('messageId');
   });
 });
+
+describe('repair() with envelopeIfNoRecipients (sendmail -t with recipient arguments)', () => {
+  const noRecipients =
+    'From: shop@example.com\r\nSubject: hi\r\nDate: Thu, 01 Jan 2026 00:00:00 +0000\r\nMessage-ID: <n.1@example.com>\r\n\r\nhello\r\n';
+  const options = { now, envelopeFrom: 'bounces@example.com' };
+  const fallback = { from: 'bounces@example.com', to: ['extra@example.com'] };
+
+  it('without it, a message whose headers name nobody is refused', async () => {
+    await expect(repair(noRecipients, options)).rejects.toMatchObject({ code: 'NO_RECIPIENTS' });
+  });
+
+  it('is used when the headers name nobody: as if it had been given as `envelope`', async () => {
+    const r = await repair(noRecipients, { ...options, envelopeIfNoRecipients: fallback });
+    expect(r.envelope).toEqual(fallback);
+    expect(r).toEqual(await repair(noRecipients, { ...options, envelope: fallback }));
+  });
+
+  it('is ignored when the headers name a recipient', async () => {
+    const msg = noRecipients.replace('Subject:', 'To: erika@example.org\r\nSubject:');
+    const r = await repair(msg, { ...options, envelopeIfNoRecipients: fallback });
+    expect(r.envelope).toEqual({ from: 'bounces@example.com', to: ['erika@example.org'] });
+  });
+});
