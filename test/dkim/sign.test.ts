@@ -278,3 +278,40 @@ describe('stream path: buildDkimSignatureHeader with an incremental body hash', 
     expect((await verify(signed, dnsFor('shop.example.com')))[0]?.status.result).toBe('pass');
   });
 });
+
+describe('dkimSign refuses what it cannot sign as the receiver sees it', () => {
+  const refusal = (raw: Buffer) => {
+    try {
+      dkimSign(raw, rsaOpts('example.com'));
+    } catch (e) {
+      if (e instanceof MailHygieneError)
+        return { code: e.code, field: e.field, message: e.message };
+      throw e;
+    }
+    return undefined;
+  };
+
+  test('an LF-only message (it used to be signed with an empty body)', () => {
+    const r = refusal(Buffer.from('From: a@example.com\nSubject: s\n\nhello\n'));
+    expect(r).toMatchObject({ code: 'INVALID_INPUT', field: 'raw' });
+    expect(r!.message).toMatch(/line 1 ends in a bare LF/);
+  });
+
+  test('one bare LF in the body, and a bare CR, with the line named', () => {
+    const lf = refusal(crlf(['From: a@example.com', 'Subject: s', '', 'a\nb', '']));
+    expect(lf).toMatchObject({ code: 'INVALID_INPUT', field: 'raw' });
+    expect(lf!.message).toMatch(/line 4 ends in a bare LF/);
+    const cr = refusal(crlf(['From: a@example.com', 'Subject: s', '', 'a\rb', '']));
+    expect(cr!.message).toMatch(/line 4 holds a bare CR/);
+  });
+
+  test('a header block with no empty line after it', () => {
+    const r = refusal(crlf(['From: a@example.com', 'Subject: s', '']));
+    expect(r).toMatchObject({ code: 'INVALID_INPUT', field: 'raw' });
+    expect(r!.message).toMatch(/no empty line/);
+  });
+
+  test('a CRLF message, also without a final CRLF, is still signed', () => {
+    expect(refusal(crlf(['From: a@example.com', 'Subject: s', '', 'hi']))).toBeUndefined();
+  });
+});
