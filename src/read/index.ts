@@ -43,6 +43,7 @@ export {
   isWellFormedQuotedPrintable,
   leaves,
   lineOf,
+  parseHeaderSection,
   parseMessage,
   partLabel,
   unfold,

@@ -6,7 +6,8 @@
  */
 import { createHash, sign as cryptoSign } from 'node:crypto';
 import { domainToASCII } from 'node:url';
-import { blankQuotedStrings, MailHygieneError, stripComments } from '../../wire/index.js';
+import { headerText, parseAddressList } from '../../read/index.js';
+import { MailHygieneError } from '../../wire/index.js';
 import type { DkimOptions } from '../policy.js';
 import { alignedRelaxed, normalizeDomain } from './align.js';
 import { bodyHash as computeBodyHash } from './body-hash.js';
@@ -69,17 +70,20 @@ function checkDomainOption(value: string, field: string): string {
 }
 
 /**
- * Domains of all addresses in the From field(s). Quoted strings and comments
- * are removed first, so an `@` inside a display name is not mistaken for one.
+ * Domains of all addresses in the From field(s), read by the read floor's
+ * address-list parser (quoted strings, comments and groups handled as lint
+ * reads them), in A-labels for the alignment check. Only for `dkimSign`
+ * without a From domain: compose() passes the one it built.
  */
 export function fromDomains(fields: readonly HeaderField[]): string[] {
   const out: string[] = [];
   for (const f of fields) {
     if (f.key !== 'from') continue;
-    const value = f.raw.slice(f.raw.indexOf(':') + 1).replace(/\r\n/g, '');
-    const bare = stripComments(blankQuotedStrings(value), ' ');
-    for (const m of bare.matchAll(/@\s*([A-Za-z0-9._-]+)/g))
-      if (m[1]) out.push(normalizeDomain(m[1]));
+    // Latin-1 octets as read; an SMTPUTF8 (UTF-8) domain is decoded before its A-label is taken.
+    const value = headerText(f.raw.slice(f.raw.indexOf(':') + 1).replace(/\r\n/g, ''));
+    for (const m of parseAddressList(value).mailboxes) {
+      if (m.domain) out.push(normalizeDomain(domainToASCII(m.domain) || m.domain));
+    }
   }
   return out;
 }
