@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveReversePath } from '../src/compose/envelope.js';
+import { chooseReversePath, resolveReversePath } from '../src/compose/envelope.js';
 import { resolvePolicy } from '../src/compose/policy.js';
 import type { Mailbox } from '../src/wire/address/mailbox.js';
 import type { MailHygieneError } from '../src/wire/errors.js';
@@ -37,5 +37,25 @@ describe('resolveReversePath with a configured bounce address', () => {
     expect(resolveReversePath(undefined, from, utf8)).toBe('jürgen@example.de');
     const ascii = resolvePolicy({ envelopeFrom: 'jürgen@example.de' });
     expect(code(() => resolveReversePath(undefined, from, ascii))).toBe('SMTPUTF8_REQUIRED');
+  });
+});
+
+describe('chooseReversePath: the decision repair() and the sendmail shim share', () => {
+  const why = (a: string) => (a.endsWith('@localhost') ? `${a} is local` : undefined);
+  it('keeps a usable sender exactly (VERP too) and the null sender', () => {
+    expect(chooseReversePath('b+id=x@example.com', 'bounces@example.com', why)).toEqual({
+      from: 'b+id=x@example.com',
+    });
+    expect(chooseReversePath('', 'bounces@example.com', why)).toEqual({ from: '' });
+  });
+  it('replaces a missing or unusable sender by the configured one and says why', () => {
+    expect(chooseReversePath('www@localhost', 'bounces@example.com', why)).toEqual({
+      from: 'bounces@example.com',
+      replaced: { requested: 'www@localhost', reason: 'www@localhost is local' },
+    });
+    expect(chooseReversePath(undefined, 'bounces@example.com', why)).toEqual({
+      from: 'bounces@example.com',
+      replaced: { requested: undefined, reason: 'no sender given' },
+    });
   });
 });

@@ -78,7 +78,11 @@ async function prepare(input: MessageInput, options: Options | undefined): Promi
  * ```
  */
 export async function compose(input: MessageInput, options?: Options): Promise<ComposedMessage> {
-  const p = await prepare(input, options);
+  return finishInMemory(await prepare(input, options));
+}
+
+/** A prepared message as one buffer: checked, then signed when DKIM is configured. */
+async function finishInMemory(p: Prepared): Promise<ComposedMessage> {
   let raw = p.streamed ? await chunksToBuffer(p.chunks) : chunksToBufferSync(p.chunks);
   if (p.policy.selfCheck) selfCheck(raw, p.policy, p.shape);
   if (p.policy.dkim.length) raw = dkimSign(raw, p.policy.dkim, p.fromDomain, { now: p.policy.now });
@@ -99,7 +103,8 @@ export async function composeStream(
 ): Promise<ComposedStream> {
   const p = await prepare(input, options);
   if (p.policy.dkim.length) {
-    const { raw, envelope, messageId } = await compose(input, options);
+    // The same prepared message, buffered: preparing again would build (and draw a Message-ID) twice.
+    const { raw, envelope, messageId } = await finishInMemory(p);
     return { stream: Readable.from([raw]), envelope, messageId };
   }
   if (!p.streamed) {

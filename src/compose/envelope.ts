@@ -110,6 +110,46 @@ export function resolveReversePath(
   );
 }
 
+/** A chosen reverse-path and, when the requested sender was not used, why. */
+export interface SenderChoice {
+  /** The reverse-path to use; `''` is the null sender `<>`. */
+  from: string;
+  /** Set when the requested sender was replaced by the configured bounce address. */
+  replaced?: { requested: string | undefined; reason: string };
+}
+
+/**
+ * The reverse-path decision that repair() and the sendmail shim share (compose()
+ * refuses instead, see {@link resolveReversePath}): a requested sender that can
+ * receive bounces is kept exactly (a VERP address too), the null sender `''`
+ * is kept (auto-replies, RFC 3834), and a missing or unusable one is replaced
+ * by the configured bounce address, never passed on.
+ *
+ * @param unusable why an address cannot receive bounces, or undefined when it
+ *   can: each caller checks with the parser of its own input (the shim also
+ *   refuses what a sendmail argv cannot carry)
+ *
+ * @example
+ * ```ts
+ * chooseReversePath('www-data', 'bounces@example.com', why)
+ * // → { from: 'bounces@example.com', replaced: { requested: 'www-data', reason: '…' } }
+ * ```
+ */
+export function chooseReversePath(
+  requested: string | undefined,
+  configured: string,
+  unusable: (address: string) => string | undefined,
+): SenderChoice {
+  if (requested === undefined) {
+    return { from: configured, replaced: { requested, reason: 'no sender given' } };
+  }
+  if (requested === '') return { from: '' };
+  const reason = unusable(requested);
+  return reason === undefined
+    ? { from: requested }
+    : { from: configured, replaced: { requested, reason } };
+}
+
 /** Deduplicates recipients (domains are already lower-case ASCII) and applies the limits. */
 export function resolveRecipients(
   explicit: string[] | undefined,

@@ -10,9 +10,11 @@ export { compose, composeStream } from './compose.js';
 export { alignedRelaxed, alignedStrict } from './dkim/align.js';
 export { bodyHash, createBodyHasher } from './dkim/body-hash.js';
 export { buildDkimSignatureHeader, dkimSign } from './dkim/sign.js';
+export type { SenderChoice } from './envelope.js';
 export {
   assertShellSafeSender,
   checkEnvelopeFromOption,
+  chooseReversePath,
   parseReversePath,
   resolveRecipients,
   resolveReversePath,

@@ -44,6 +44,7 @@ export {
   isWellFormedQuotedPrintable,
   leaves,
   lineOf,
+  parseHeaderSection,
   parseMessage,
   unfold,
 } from './parse.js';

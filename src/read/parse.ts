@@ -145,6 +145,36 @@ export function parseMessage(input: Uint8Array | string): ParsedMessage {
   return msg;
 }
 
+/**
+ * Only the header block at the start of `input`, with the same rules as
+ * {@link parseMessage} (the one header-block reader; DKIM signs with it).
+ * `complete` is false when a line that is no header field ended the block
+ * before an empty line or the end of the input.
+ *
+ * @example
+ * ```ts
+ * parseHeaderSection(Buffer.from('Subject: a\r\n b\r\n\r\nhi')).headers[0]!.key // 'subject'
+ * ```
+ */
+export function parseHeaderSection(input: Buffer): {
+  headers: HeaderField[];
+  bodyStart: number;
+  complete: boolean;
+} {
+  const { lineStarts, lineCount, stats } = scanLines(input);
+  const msg: ParsedMessage = {
+    bytes: input,
+    lineStarts,
+    lineCount,
+    stats,
+    defects: [],
+    parts: [],
+    root: undefined as unknown as MimePart,
+  };
+  const { headers, bodyStart, hasSeparator } = parseHeaderBlock(msg, 0, input.length, '');
+  return { headers, bodyStart, complete: hasSeparator };
+}
+
 function scanLines(b: Buffer) {
   let cap = Math.max(64, (b.length >>> 5) + 16);
   let starts = new Uint32Array(cap);

@@ -6,7 +6,12 @@
  */
 
 import type { Policy } from '../compose/index.js';
-import { parseReversePath, resolveRecipients, resolveReversePath } from '../compose/index.js';
+import {
+  chooseReversePath,
+  parseReversePath,
+  resolveRecipients,
+  resolveReversePath,
+} from '../compose/index.js';
 import type { Envelope, Mailbox } from '../wire/index.js';
 import { isLocalDomain, MailHygieneError } from '../wire/index.js';
 
@@ -26,11 +31,13 @@ export interface EnvelopeInput {
   returnPath: string | undefined;
 }
 
-function usable(address: string, policy: Policy): boolean {
+/** Why `address` cannot receive bounces (not a reverse-path, or a local domain), or undefined. */
+function unusable(address: string, policy: Policy): string | undefined {
   try {
-    return !isLocalDomain(parseReversePath(address, 'envelope.from', policy).domain);
+    const mailbox = parseReversePath(address, 'envelope.from', policy);
+    return isLocalDomain(mailbox.domain) ? `${mailbox.address} is a local address` : undefined;
   } catch (e) {
-    if (e instanceof MailHygieneError) return false;
+    if (e instanceof MailHygieneError) return e.message;
     throw e;
   }
 }
@@ -53,7 +60,9 @@ export function repairEnvelope(input: EnvelopeInput, policy: Policy): Envelope |
   if (!required) {
     if (unique.size === 0) return undefined;
     const hint =
-      e.returnPath !== undefined && usable(e.returnPath, policy) ? e.returnPath : undefined;
+      e.returnPath !== undefined && unusable(e.returnPath, policy) === undefined
+        ? e.returnPath
+        : undefined;
     if (hint === undefined && isLocalDomain(e.from.domain)) return undefined;
     return {
       from: hint ?? e.from.address,
@@ -61,11 +70,14 @@ export function repairEnvelope(input: EnvelopeInput, policy: Policy): Envelope |
     };
   }
   const givenFrom = e.given?.from;
-  // A given sender that cannot receive bounces is replaced by the configured one (never passed on).
-  const explicit =
-    givenFrom !== undefined && (givenFrom === '' || usable(givenFrom, policy) || !e.configured)
-      ? givenFrom
-      : undefined;
+  // With a configured bounce address, a given sender that cannot receive bounces is replaced
+  // (the shared decision); without one, the given sender is checked and refused when unusable.
+  let explicit = givenFrom;
+  if (e.configured && givenFrom !== undefined) {
+    const choice = chooseReversePath(givenFrom, policy.envelopeFrom!, (a) => unusable(a, policy));
+    // Replaced: resolveReversePath() below takes the configured address itself.
+    if (choice.replaced) explicit = undefined;
+  }
   return {
     from: resolveReversePath(explicit, e.from, policy),
     to: resolveRecipients(e.given?.to, e.recipients, policy),

@@ -9,7 +9,7 @@
 import { resolvePolicy } from '../compose/index.js';
 import type { Finding, RuleId } from '../lint/index.js';
 import { formatLocation, lint, rules, SELF_CHECK_RULES } from '../lint/index.js';
-import { legacyCharsetProblem, parseMessage, unfold } from '../read/index.js';
+import { legacyCharsetProblem, type ParsedMessage, parseMessage, unfold } from '../read/index.js';
 import type { Envelope } from '../wire/index.js';
 import { chunksToBufferSync, importLazily, MailHygieneError, renderChunks } from '../wire/index.js';
 import { refuseRecipientFlood } from './addresses.js';
@@ -34,8 +34,8 @@ const loadHtmlToText = async () =>
     .htmlToText;
 
 /**
- * Repairs a raw message. Resolves to the repaired bytes, the envelope and one
- * finding per change (`rule` is the lint rule it fixes). A message that needs
+ * Repairs a raw message. Resolves to the repaired bytes, the envelope, the
+ * Message-ID and one finding per change (`rule` is the lint rule it fixes). A message that needs
  * nothing comes back byte for byte with `applied` empty.
  *
  * Throws MailHygieneError: INVALID_OPTIONS (a `legacyCharset` it cannot decode), REPAIR_REFUSED (`field` names the reason, e.g.
@@ -108,6 +108,13 @@ export async function repair(
     messageIdInvalid: targets.messageIdInvalid,
     keepMime: headerOnly ? { addMimeVersion: targets.addMimeVersion } : undefined,
   });
+  const fallback = options.envelopeIfNoRecipients;
+  if (fallback !== undefined && given === undefined && namesNoRecipient(headers)) {
+    // Decided here, where the recipients are known: the message is repaired against the
+    // caller's envelope from the start (lint judges it against that envelope too).
+    const { envelopeIfNoRecipients: _, ...rest } = options;
+    return repair(raw, { ...rest, envelope: fallback });
+  }
   const envelope = repairEnvelope(
     {
       given: options.envelope,
@@ -173,8 +180,29 @@ export async function repair(
     (f) => !vanishedUnfixed(outMsg, f),
   );
   // A rebuild that fixed nothing in the bytes is thrown away: the original stays byte for byte.
-  const bytes = applied.every((f) => ENVELOPE_RULES.has(f.rule)) ? Buffer.from(msg.bytes) : out;
-  return envelope ? { raw: bytes, envelope, applied } : { raw: bytes, applied };
+  const original = applied.every((f) => ENVELOPE_RULES.has(f.rule));
+  const bytes = original ? Buffer.from(msg.bytes) : out;
+  const messageId = firstMessageId(original ? msg : outMsg);
+  return {
+    raw: bytes,
+    ...(envelope && { envelope }),
+    applied,
+    ...(messageId !== undefined && { messageId }),
+  };
+}
+
+/** The header fields name nobody to send to (neither To/Cc/Bcc nor Resent-To/Cc/Bcc). */
+function namesNoRecipient(h: {
+  recipients: readonly unknown[];
+  resentRecipients: readonly unknown[];
+}) {
+  return h.recipients.length === 0 && h.resentRecipients.length === 0;
+}
+
+/** The unfolded, trimmed value of the first Message-ID field, as the caller's logs need it. */
+function firstMessageId(msg: ParsedMessage): string | undefined {
+  const field = msg.root.headers.find((h) => h.key === 'message-id');
+  return field && unfold(msg, field).trim();
 }
 
 /**

@@ -11,6 +11,12 @@ export interface RepairOptions {
    * the command line). `to` replaces To ∪ Cc ∪ Bcc of the message.
    */
   envelope?: { from?: string; to?: string[] };
+  /**
+   * Without `envelope`: the envelope to repair with when the message's header
+   * fields name no recipient, instead of refusing it with NO_RECIPIENTS (as
+   * sendmail -t does when recipients are also given as arguments).
+   */
+  envelopeIfNoRecipients?: { from?: string; to: string[] };
   /** Charset of 8-bit text that is not valid UTF-8. Default `windows-1252`. */
   legacyCharset?: string;
   /** Refuse more recipients than this. Default 100. */
@@ -30,4 +36,11 @@ export interface RepairResult {
   envelope?: Envelope;
   /** One finding per change: the lint rule it fixes and what was done. */
   applied: Finding[];
+  /**
+   * The Message-ID of `raw` as written, with angle brackets (`<id@example.com>`),
+   * unfolded and trimmed: the kept, rewritten or generated one. Absent only when
+   * the returned message has no Message-ID field. For logs and transports, so
+   * callers need not parse `raw` again.
+   */
+  messageId?: string;
 }

@@ -3,7 +3,7 @@
  * options are the defaults of every send; per-send overrides win.
  */
 
-import type { MessageInput } from '../compose/index.js';
+import type { ComposedMessage, MessageInput } from '../compose/index.js';
 import {
   checkEnvelopeFromOption,
   compose,
@@ -28,8 +28,29 @@ export interface MailerSendResult extends SendResult {
 }
 
 export interface Mailer {
-  /** Composes `input` and hands it to the transport. Rejects without sending on any refusal. */
+  /**
+   * Composes `input` and hands it to the transport. Rejects without sending on any refusal.
+   * The same as `sendComposed(await compose(input, overrides))`.
+   */
   send(input: MessageInput, overrides?: Options): Promise<MailerSendResult>;
+  /**
+   * Composes `input` with this mailer's options (and `overrides`) without sending:
+   * exactly the message `send()` would hand to the transport, DKIM signature included.
+   */
+  compose(input: MessageInput, overrides?: Options): Promise<ComposedMessage>;
+  /**
+   * Hands an already composed message to the transport as it is: its bytes, envelope
+   * and Message-ID, nothing composed again. For a caller that needs the message
+   * before it goes out (to log or store it, as contactForm does).
+   *
+   * @example
+   * ```ts
+   * const message = await mailer.compose(input)
+   * await archive(message.raw)
+   * const { accepted } = await mailer.sendComposed(message)
+   * ```
+   */
+  sendComposed(message: ComposedMessage): Promise<MailerSendResult>;
   /**
    * Closes the transport (SMTP pools, …) and releases its sockets. Closed
    * means closed: a send after it, or one still composing, rejects with a
@@ -37,6 +58,29 @@ export interface Mailer {
    * queued in a pool; nothing opens a new connection.
    */
   close(): Promise<void>;
+}
+
+/**
+ * A caller's composed message read as own data (see wire/own.ts), with the
+ * shape checked; the transport checks the envelope's addresses itself.
+ */
+function ownComposed(message: unknown): ComposedMessage {
+  const m = ownData(message, 'message', 'INVALID_INPUT', 2) as Partial<ComposedMessage> | null;
+  if (
+    m === null ||
+    typeof m !== 'object' ||
+    !(m.raw instanceof Uint8Array) ||
+    typeof m.envelope !== 'object' ||
+    m.envelope === null ||
+    typeof m.messageId !== 'string'
+  ) {
+    throw new MailHygieneError(
+      'INVALID_INPUT',
+      'sendComposed needs a composed message { raw, envelope, messageId }, as compose() returns it',
+      { field: 'message' },
+    );
+  }
+  return m as ComposedMessage;
 }
 
 /**
@@ -69,20 +113,29 @@ export function createMailer(options: MailerOptions): Mailer {
   const defaults = parseOptions(rest);
   checkEnvelopeFromOption(resolvePolicy(defaults));
   let closed = false;
+  const composeWith = (input: MessageInput, overrides: Options | undefined) =>
+    compose(
+      input,
+      overrides === undefined ? defaults : { ...defaults, ...parseOptions(overrides) },
+    );
+  async function handOver(message: ComposedMessage): Promise<MailerSendResult> {
+    // close() may have run while this message was composed: it must not reopen the transport.
+    if (closed) throw closedError('the mailer');
+    const result = await transport!.send({
+      raw: message.raw,
+      envelope: message.envelope,
+      messageId: message.messageId,
+    });
+    return { ...result, messageId: message.messageId, envelope: message.envelope };
+  }
   return {
     async send(input, overrides) {
       if (closed) throw closedError('the mailer');
-      const options =
-        overrides === undefined ? defaults : { ...defaults, ...parseOptions(overrides) };
-      const composed = await compose(input, options);
-      // close() may have run while this message was composed: it must not reopen the transport.
-      if (closed) throw closedError('the mailer');
-      const result = await transport.send({
-        raw: composed.raw,
-        envelope: composed.envelope,
-        messageId: composed.messageId,
-      });
-      return { ...result, messageId: composed.messageId, envelope: composed.envelope };
+      return handOver(await composeWith(input, overrides));
+    },
+    compose: composeWith,
+    async sendComposed(message) {
+      return handOver(ownComposed(message));
     },
     async close() {
       closed = true;

@@ -59,6 +59,23 @@ describe('compose with options.dkim', () => {
     expect(results.map((r) => r.status.result)).toEqual(['pass', 'pass']);
   });
 
+  test('composeStream with DKIM builds the message once, as compose does', async () => {
+    // Each build reads the clock once for Date; signing reads it once for t=.
+    const calls = { compose: 0, stream: 0 };
+    const clock = (k: keyof typeof calls) => () => {
+      calls[k]++;
+      return new Date('2026-01-02T03:04:05Z');
+    };
+    await compose(input(), { envelopeFrom: 'bounces@example.com', dkim, now: clock('compose') });
+    const { stream } = await composeStream(input(), {
+      envelopeFrom: 'bounces@example.com',
+      dkim,
+      now: clock('stream'),
+    });
+    for await (const _ of stream);
+    expect(calls.stream).toBe(calls.compose);
+  });
+
   test('unaligned d= is refused by compose', async () => {
     await expect(
       compose(input(), { dkim: { ...dkim[0], domainName: 'esp.example.net' } as (typeof dkim)[0] }),

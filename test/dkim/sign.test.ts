@@ -278,3 +278,77 @@ describe('stream path: buildDkimSignatureHeader with an incremental body hash', 
     expect((await verify(signed, dnsFor('shop.example.com')))[0]?.status.result).toBe('pass');
   });
 });
+
+describe('dkimSign refuses what it cannot sign as the receiver sees it', () => {
+  const refusal = (raw: Buffer) => {
+    try {
+      dkimSign(raw, rsaOpts('example.com'));
+    } catch (e) {
+      if (e instanceof MailHygieneError)
+        return { code: e.code, field: e.field, message: e.message };
+      throw e;
+    }
+    return undefined;
+  };
+
+  test('an LF-only message (it used to be signed with an empty body)', () => {
+    const r = refusal(Buffer.from('From: a@example.com\nSubject: s\n\nhello\n'));
+    expect(r).toMatchObject({ code: 'INVALID_INPUT', field: 'raw' });
+    expect(r!.message).toMatch(/line 1 ends in a bare LF/);
+  });
+
+  test('one bare LF in the body, and a bare CR, with the line named', () => {
+    const lf = refusal(crlf(['From: a@example.com', 'Subject: s', '', 'a\nb', '']));
+    expect(lf).toMatchObject({ code: 'INVALID_INPUT', field: 'raw' });
+    expect(lf!.message).toMatch(/line 4 ends in a bare LF/);
+    const cr = refusal(crlf(['From: a@example.com', 'Subject: s', '', 'a\rb', '']));
+    expect(cr!.message).toMatch(/line 4 holds a bare CR/);
+  });
+
+  test('a header block with no empty line after it', () => {
+    const r = refusal(crlf(['From: a@example.com', 'Subject: s', '']));
+    expect(r).toMatchObject({ code: 'INVALID_INPUT', field: 'raw' });
+    expect(r!.message).toMatch(/no empty line/);
+  });
+
+  test('a CRLF message, also without a final CRLF, is still signed', () => {
+    expect(refusal(crlf(['From: a@example.com', 'Subject: s', '', 'hi']))).toBeUndefined();
+  });
+});
+
+describe('the signer reads header fields with the read floor, as the receiver does', () => {
+  test('a line that is no header field is refused, not skipped (fields after it went unsigned)', () => {
+    const msg = crlf(['Subject: s', 'this is no field', 'From: a@example.com', '', 'x', '']);
+    expect(() => dkimSign(msg, rsaOpts('example.com'))).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', field: 'raw' }),
+    );
+  });
+
+  test('folded fields keep their line breaks for relaxed canonicalization', async () => {
+    const msg = crlf(['From: a@example.com', 'Subject: a', ' b', '\tc', '', 'x', '']);
+    const signed = dkimSign(msg, rsaOpts('example.com'));
+    const [result] = await verify(signed, dnsFor('example.com'));
+    expect(result?.status.result).toBe('pass');
+  });
+});
+
+describe('dkimSign without a From domain reads From with the address-list parser', () => {
+  test('an IDN From domain (UTF-8) aligns with its A-label d=', async () => {
+    const msg = Buffer.from('From: Shop <shop@bücher.example>\r\nSubject: s\r\n\r\nx\r\n', 'utf8');
+    const signed = dkimSign(msg, rsaOpts('xn--bcher-kva.example'));
+    expect(signed.toString('latin1').replace(/\r\n[ \t]/g, ' ')).toMatch(
+      / d=xn--bcher-kva\.example;/,
+    );
+  });
+
+  test('an @ in a quoted display name or a nested comment is no From domain', () => {
+    const msg = crlf([
+      'From: "x@evil.example" <a@example.com> (note (y@evil.example))',
+      'Subject: s',
+      '',
+      'x',
+      '',
+    ]);
+    expect(() => dkimSign(msg, rsaOpts('example.com'))).not.toThrow();
+  });
+});

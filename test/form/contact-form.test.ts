@@ -481,3 +481,27 @@ describe('configuration is checked at creation', () => {
     ).not.toThrow();
   });
 });
+
+describe('contactForm with createMailer composes once', () => {
+  it('the message is composed by the mailer, with its options, and is exactly what was sent', async () => {
+    const transport = memoryTransport();
+    const mailer = createMailer({ transport, envelopeFrom: 'bounces@example.com' });
+    let composed = 0;
+    const counting = {
+      send: mailer.send,
+      sendComposed: mailer.sendComposed,
+      compose: (...a: Parameters<typeof mailer.compose>) => {
+        composed++;
+        return mailer.compose(...a);
+      },
+    };
+    const r = await makeForm({ mailer: counting }).handle(goodBody());
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(composed).toBe(1);
+    const [sent] = transport.messages;
+    expect(sent!.raw.equals(r.message.raw)).toBe(true);
+    // The mailer's bounce address, not the form's (which has none): what went out.
+    expect(r.message.envelope).toEqual(sent!.envelope);
+    expect(r.message.envelope.from).toBe('bounces@example.com');
+  });
+});

@@ -433,3 +433,62 @@ describe('repair: Message-ID', () => {
     expect(r.applied.map((a) => a.rule)).toContain('invalid-message-id');
   });
 });
+
+describe('repair() returns the Message-ID of the bytes it returns', () => {
+  const head =
+    'From: shop@example.com\r\nTo: erika@example.org\r\nSubject: hi\r\nDate: Thu, 01 Jan 2026 00:00:00 +0000\r\n';
+  const messageIdOf = (raw: Buffer) =>
+    /^Message-ID:[ \t]*(.*)$/im.exec(raw.toString('latin1').split('\r\n\r\n')[0]!)?.[1]?.trim();
+
+  it('a kept Message-ID, also when nothing else changes', async () => {
+    const r = await repair(`${head}Message-ID: <kept.1@example.com>\r\n\r\nhello\r\n`, { now });
+    expect(r.messageId).toBe('<kept.1@example.com>');
+  });
+
+  it('a generated one, as written into the repaired bytes', async () => {
+    // A raw 8-bit Subject makes repair rebuild the header block, and a missing Message-ID is added then.
+    const r = await repair(Buffer.from(`${head.replace('hi', 'Grüße')}\r\nhello\r\n`, 'utf8'), {
+      now,
+    });
+    expect(r.applied.map((f) => f.rule)).toContain('missing-message-id');
+    expect(r.messageId).toMatch(/^<[^<>@\s]+@example\.com>$/);
+    expect(r.messageId).toBe(messageIdOf(r.raw));
+  });
+
+  it('a folded one unfolded', async () => {
+    const r = await repair(`${head}Message-ID:\r\n <folded.2@example.com>\r\n\r\nhello\r\n`, {
+      now,
+    });
+    expect(r.messageId).toBe('<folded.2@example.com>');
+  });
+
+  it('absent when the returned message has none', async () => {
+    // A missing Message-ID alone is a warning: the message goes out as it came.
+    const r = await repair(`${head}\r\nhello\r\n`, { now });
+    expect(r.raw.toString('latin1')).not.toMatch(/^Message-ID:/im);
+    expect(r).not.toHaveProperty('messageId');
+  });
+});
+
+describe('repair() with envelopeIfNoRecipients (sendmail -t with recipient arguments)', () => {
+  const noRecipients =
+    'From: shop@example.com\r\nSubject: hi\r\nDate: Thu, 01 Jan 2026 00:00:00 +0000\r\nMessage-ID: <n.1@example.com>\r\n\r\nhello\r\n';
+  const options = { now, envelopeFrom: 'bounces@example.com' };
+  const fallback = { from: 'bounces@example.com', to: ['extra@example.com'] };
+
+  it('without it, a message whose headers name nobody is refused', async () => {
+    await expect(repair(noRecipients, options)).rejects.toMatchObject({ code: 'NO_RECIPIENTS' });
+  });
+
+  it('is used when the headers name nobody: as if it had been given as `envelope`', async () => {
+    const r = await repair(noRecipients, { ...options, envelopeIfNoRecipients: fallback });
+    expect(r.envelope).toEqual(fallback);
+    expect(r).toEqual(await repair(noRecipients, { ...options, envelope: fallback }));
+  });
+
+  it('is ignored when the headers name a recipient', async () => {
+    const msg = noRecipients.replace('Subject:', 'To: erika@example.org\r\nSubject:');
+    const r = await repair(msg, { ...options, envelopeIfNoRecipients: fallback });
+    expect(r.envelope).toEqual({ from: 'bounces@example.com', to: ['erika@example.org'] });
+  });
+});

@@ -262,6 +262,21 @@ describe('mailhygiene-sendmail (bundled, as a child process)', () => {
     expect(log.at(-1)).toMatchObject({ level: 'error', event: 'refused', exitCode: 65 });
   });
 
+  it('-t with argument recipients sends a message whose headers name nobody', async () => {
+    const s = await sandbox();
+    const r = await runShim(bin, ['-t', '-i', 'extra@example.com'], phpMail({ to: '' }), {
+      MAILHYGIENE_CONFIG: s.configPath,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [sent] = await s.files(s.outbox);
+    expect(sent!.json['envelope']).toEqual({
+      from: 'bounces@example.com',
+      to: ['extra@example.com'],
+    });
+    expect(await s.files(s.deadLetters)).toHaveLength(0);
+  });
+
   it('refuses a message without recipients (-t, no To/Cc/Bcc) with 65 and a dead letter', async () => {
     const s = await sandbox();
     const r = await runShim(bin, ['-t', '-i'], phpMail({ to: '' }), {

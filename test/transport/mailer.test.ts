@@ -101,3 +101,30 @@ describe('createMailer', () => {
     expect(() => createMailer({} as never)).toThrow(MailHygieneError);
   });
 });
+
+describe('createMailer: compose() and sendComposed()', () => {
+  it('compose() returns what send() would send; sendComposed() sends it as it is', async () => {
+    const transport = memoryTransport();
+    const mailer = createMailer({ transport, envelopeFrom: 'bounces@example.com' });
+    const message = await mailer.compose(input);
+    expect(transport.messages).toHaveLength(0);
+    const result = await mailer.sendComposed(message);
+    const sent = transport.messages[0]!;
+    expect(sent.raw.equals(message.raw)).toBe(true);
+    expect(sent.envelope).toEqual(message.envelope);
+    expect(message.envelope.from).toBe('bounces@example.com');
+    expect(result.messageId).toBe(message.messageId);
+  });
+
+  it('sendComposed() refuses what is not a composed message, and sends nothing after close()', async () => {
+    const transport = memoryTransport();
+    const mailer = createMailer({ transport });
+    await expect(
+      mailer.sendComposed({ raw: 'x', envelope: { from: '', to: [] } } as never),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'message' });
+    const message = await mailer.compose(input);
+    await mailer.close();
+    await expect(mailer.sendComposed(message)).rejects.toBeInstanceOf(TransportError);
+    expect(transport.messages).toHaveLength(0);
+  });
+});

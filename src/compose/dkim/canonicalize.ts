@@ -4,6 +4,9 @@
  * composer only emits ASCII headers anyway.
  */
 
+import { parseHeaderSection } from '../../read/index.js';
+import { MailHygieneError } from '../../wire/index.js';
+
 /** One header field as it appears on the wire. */
 export interface HeaderField {
   /** Field name as written (case preserved). */
@@ -18,8 +21,13 @@ export interface HeaderField {
 export type Canonicalization = 'relaxed' | 'simple';
 
 /**
- * Splits a header block (the octets before the empty line) into fields.
- * Continuation lines (starting with SP or HTAB) belong to the field above.
+ * Splits a header block (the octets before the empty line) into fields with
+ * the read floor's header reader, so the signer sees the fields every other
+ * part of the library (and the receiver) sees. Continuation lines belong to
+ * the field above. A line that is no header field is refused: the fields after
+ * it would otherwise go unsigned, or be guessed at.
+ *
+ * @throws MailHygieneError `INVALID_INPUT` (field `raw`) for a line that is no header field
  *
  * @example
  * ```ts
@@ -28,25 +36,24 @@ export type Canonicalization = 'relaxed' | 'simple';
  * ```
  */
 export function parseHeaderBlock(block: Buffer | string): HeaderField[] {
-  const text = typeof block === 'string' ? block : block.toString('latin1');
-  const lines = text.split('\r\n');
-  const fields: HeaderField[] = [];
-  for (const line of lines) {
-    if (line === '') continue;
-    const first = line.charCodeAt(0);
-    const last = fields[fields.length - 1];
-    if ((first === 0x20 || first === 0x09) && last) {
-      last.raw += `\r\n${line}`;
-      continue;
-    }
-    const colon = line.indexOf(':');
-    // A line without a colon is not a header field; keeping it out of the
-    // signed set is safer than guessing a name for it.
-    if (colon <= 0) continue;
-    const name = trimWspEnd(line.slice(0, colon));
-    fields.push({ name, key: name.toLowerCase(), raw: line });
+  const bytes = typeof block === 'string' ? Buffer.from(block, 'latin1') : block;
+  const { headers, bodyStart, complete } = parseHeaderSection(bytes);
+  if (!complete) {
+    const line = bytes
+      .subarray(bodyStart, bodyStart + 60)
+      .toString('latin1')
+      .split(/\r?\n/)[0];
+    throw new MailHygieneError(
+      'INVALID_INPUT',
+      `cannot DKIM-sign: ${JSON.stringify(line)} in the header block is not a header field (name: value)`,
+      { field: 'raw' },
+    );
   }
-  return fields;
+  return headers.map((h) => ({
+    name: h.name,
+    key: h.key,
+    raw: bytes.toString('latin1', h.start, h.end),
+  }));
 }
 
 /**

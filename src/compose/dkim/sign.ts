@@ -6,13 +6,8 @@
  */
 import { createHash, sign as cryptoSign } from 'node:crypto';
 import { domainToASCII } from 'node:url';
-import {
-  blankQuotedStrings,
-  FOLD_AT,
-  isHostname,
-  MailHygieneError,
-  stripComments,
-} from '../../wire/index.js';
+import { headerText, parseAddressList } from '../../read/index.js';
+import { FOLD_AT, isHostname, MailHygieneError } from '../../wire/index.js';
 import type { DkimOptions } from '../policy.js';
 import { alignedRelaxed, normalizeDomain } from './align.js';
 import { bodyHash as computeBodyHash } from './body-hash.js';
@@ -73,17 +68,20 @@ function checkDomainOption(value: string, field: string): string {
 }
 
 /**
- * Domains of all addresses in the From field(s). Quoted strings and comments
- * are removed first, so an `@` inside a display name is not mistaken for one.
+ * Domains of all addresses in the From field(s), read by the read floor's
+ * address-list parser (quoted strings, comments and groups handled as lint
+ * reads them), in A-labels for the alignment check. Only for `dkimSign`
+ * without a From domain: compose() passes the one it built.
  */
 export function fromDomains(fields: readonly HeaderField[]): string[] {
   const out: string[] = [];
   for (const f of fields) {
     if (f.key !== 'from') continue;
-    const value = f.raw.slice(f.raw.indexOf(':') + 1).replace(/\r\n/g, '');
-    const bare = stripComments(blankQuotedStrings(value), ' ');
-    for (const m of bare.matchAll(/@\s*([A-Za-z0-9._-]+)/g))
-      if (m[1]) out.push(normalizeDomain(m[1]));
+    // Latin-1 octets as read; an SMTPUTF8 (UTF-8) domain is decoded before its A-label is taken.
+    const value = headerText(f.raw.slice(f.raw.indexOf(':') + 1).replace(/\r\n/g, ''));
+    for (const m of parseAddressList(value).mailboxes) {
+      if (m.domain) out.push(normalizeDomain(domainToASCII(m.domain) || m.domain));
+    }
   }
   return out;
 }
@@ -293,6 +291,43 @@ export function splitMessage(raw: Buffer): { header: Buffer; body: Buffer } {
   return { header: raw.subarray(0, sep + 2), body: raw.subarray(sep + 4) };
 }
 
+/** 1-based line number of byte `offset` (LFs before it, plus one). */
+function lineAt(raw: Buffer, offset: number): number {
+  let line = 1;
+  for (let i = raw.indexOf(0x0a); i !== -1 && i < offset; i = raw.indexOf(0x0a, i + 1)) line++;
+  return line;
+}
+
+/**
+ * Refuses a message dkimSign cannot sign as the receiver will see it: DKIM
+ * canonicalizes CRLF lines (RFC 6376 §3.4), the header block ends at the first
+ * empty line (RFC 5322 §2.1), and an MTA turns a bare LF or CR into CRLF. Signed
+ * as it is, an LF-only message would have no header/body separator, so its
+ * whole text would count as headers and an empty body would be signed.
+ */
+function checkWireFormat(raw: Buffer): void {
+  const refuse = (offset: number, what: string): never => {
+    throw new MailHygieneError(
+      'INVALID_INPUT',
+      `dkimSign needs a CRLF wire-format message: line ${lineAt(raw, offset)} ${what}; convert line ends to CRLF (compose() and repair() return them so)`,
+      { field: 'raw' },
+    );
+  };
+  for (let i = raw.indexOf(0x0a); i !== -1; i = raw.indexOf(0x0a, i + 1)) {
+    if (raw[i - 1] !== 0x0d) refuse(i, 'ends in a bare LF');
+  }
+  for (let i = raw.indexOf(0x0d); i !== -1; i = raw.indexOf(0x0d, i + 1)) {
+    if (raw[i + 1] !== 0x0a) refuse(i, 'holds a bare CR');
+  }
+  if (raw[0] !== 0x0d && raw.indexOf('\r\n\r\n') === -1) {
+    throw new MailHygieneError(
+      'INVALID_INPUT',
+      'dkimSign needs a complete message: no empty line ends the header block, so there is no body to sign',
+      { field: 'raw' },
+    );
+  }
+}
+
 /**
  * Signs a complete CRLF wire-format message and returns it with one
  * `DKIM-Signature` field per option set prepended (first option first).
@@ -300,7 +335,8 @@ export function splitMessage(raw: Buffer): { header: Buffer; body: Buffer } {
  *
  * @param fromDomain the From domain to align `d=` with; read from the message when absent
  * @throws MailHygieneError `DKIM_UNALIGNED` when `d=` does not align with the From domain
- *   (unless `allowUnaligned`), `DKIM_INVALID_KEY` for an unusable key
+ *   (unless `allowUnaligned`), `DKIM_INVALID_KEY` for an unusable key, `INVALID_INPUT`
+ *   (field `raw`) for a bare LF or CR, or no empty line between header block and body
  *
  * @example
  * ```ts
@@ -318,6 +354,7 @@ export function dkimSign(
 ): Buffer {
   const list = Array.isArray(opts) ? (opts as readonly DkimOptions[]) : [opts as DkimOptions];
   if (list.length === 0) return raw;
+  checkWireFormat(raw);
   const { header, body } = splitMessage(raw);
   const bh = computeBodyHash(body, 'relaxed');
   const ctx: SignContext = fromDomain === undefined ? { ...context } : { ...context, fromDomain };

@@ -4,7 +4,7 @@
  * is a typed answer the backend can show, never an exception.
  */
 import { z } from 'zod';
-import type { MessageInput } from '../../compose/index.js';
+import type { ComposedMessage, MessageInput } from '../../compose/index.js';
 import {
   compose,
   type Options,
@@ -323,18 +323,54 @@ export function contactForm<S = unknown>(site: ContactFormConfig<S>): ContactFor
       autoSubmitted: 'auto-generated',
       date: checked.policy.now(),
     };
-    let message: Awaited<ReturnType<typeof compose>>;
+    const mailer = config.mailer;
+    if (mailer?.compose && mailer.sendComposed) {
+      return composeOnceAndSend(
+        { compose: mailer.compose.bind(mailer), send: mailer.sendComposed.bind(mailer) },
+        input,
+        data,
+      );
+    }
+    let message: ComposedMessage;
     try {
       message = await compose(input, checked.options);
     } catch (e) {
       if (e instanceof MailHygieneError) return failed([composeErrorToError(e)]);
       throw e;
     }
-    if (!config.mailer) return { ok: true, data, message };
+    if (!mailer) return { ok: true, data, message };
     let sent: S;
     try {
-      // Same Message-ID and Date as `message`, so logs and the sent copy agree.
-      sent = await config.mailer.send({ ...input, messageId: message.messageId });
+      // A mailer that only takes input composes again: same Message-ID and Date as `message`.
+      sent = await mailer.send({ ...input, messageId: message.messageId });
+    } catch (e) {
+      return sendFailure(e);
+    }
+    return { ok: true, data, message, sent };
+  }
+
+  /**
+   * Composed once, by the mailer (with its options: envelope, DKIM), and sent as it is:
+   * `message` is exactly what went out.
+   */
+  async function composeOnceAndSend(
+    mailer: {
+      compose(input: MessageInput): Promise<ComposedMessage>;
+      send(message: ComposedMessage): Promise<S>;
+    },
+    input: MessageInput,
+    data: ContactData,
+  ): Promise<ContactFormResult<S>> {
+    let message: ComposedMessage;
+    try {
+      message = await mailer.compose(input);
+    } catch (e) {
+      if (e instanceof MailHygieneError) return failed([composeErrorToError(e)]);
+      throw e;
+    }
+    let sent: S;
+    try {
+      sent = await mailer.send(message);
     } catch (e) {
       return sendFailure(e);
     }

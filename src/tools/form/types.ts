@@ -45,9 +45,17 @@ export interface ContactData {
   [extra: string]: unknown;
 }
 
-/** Anything with `send(MessageInput)`, e.g. `createMailer(...)`. */
+/**
+ * Anything with `send(MessageInput)`, e.g. `createMailer(...)`. A mailer that
+ * also has `compose` and `sendComposed` (createMailer's) composes the message
+ * once: `handle()` returns as `message` exactly what was sent.
+ */
 export interface ContactMailer<S = unknown> {
   send(input: MessageInput): Promise<S>;
+  /** Composes with the mailer's own options, without sending. */
+  compose?(input: MessageInput): Promise<ComposedMessage>;
+  /** Sends a message `compose` returned, as it is. */
+  sendComposed?(message: ComposedMessage): Promise<S>;
 }
 
 export interface ContactFormConfig<S = unknown> {

@@ -5,16 +5,12 @@
  * bounces go nowhere; the configured bounce address replaces it.
  */
 
+import { chooseReversePath, type SenderChoice } from '../../../compose/index.js';
 import { assertEnvelopeAddress } from '../../../send/index.js';
 import { isLocalDomain } from '../../../wire/index.js';
 
 /** The chosen reverse-path and, when the requested one was not used, why. */
-export interface SenderChoice {
-  /** The reverse-path to use; `''` is the null sender `<>`. */
-  from: string;
-  /** Set when the requested sender was replaced by `envelopeFrom`. */
-  replaced?: { requested: string | undefined; reason: string };
-}
+export type { SenderChoice };
 
 /** `<a@b>` → `a@b`; other values unchanged. */
 function unbracket(value: string): string {
@@ -51,14 +47,17 @@ export function unusableSenderReason(address: string): string | undefined {
  * ```
  */
 export function chooseSender(requested: string | undefined, envelopeFrom: string): SenderChoice {
+  // sendmail's spelling: no (or an empty) -f asks for the default sender, `<>` is the null sender.
   if (requested === undefined || requested === '') {
     return { from: envelopeFrom, replaced: { requested, reason: 'no -f/-r given' } };
   }
-  if (requested === '<>') return { from: '' };
-  const address = unbracket(requested);
-  const reason = unusableSenderReason(address);
-  if (reason !== undefined) return { from: envelopeFrom, replaced: { requested, reason } };
-  return { from: address };
+  const choice = chooseReversePath(
+    requested === '<>' ? '' : unbracket(requested),
+    envelopeFrom,
+    unusableSenderReason,
+  );
+  // The log names the argument as it was given, brackets included.
+  return choice.replaced ? { ...choice, replaced: { ...choice.replaced, requested } } : choice;
 }
 
 /**

@@ -17,11 +17,11 @@ import {
   chooseSender,
   mergeRecipients,
   parseRecipientArgs,
+  type SenderChoice,
   unusableSenderReason,
 } from './envelope.js';
 import { parseSendmailFlags, type SendmailFlags, UsageError } from './flags.js';
 import { createLogger, type ShimLogger } from './log.js';
-import { headerValue } from './message-id.js';
 import { readMessage } from './stdin.js';
 import { createConfiguredTransport, LOOP_GUARD_ENV } from './transport.js';
 
@@ -47,8 +47,17 @@ export type RepairFunction = (
     maxRecipients?: number;
     defaultFrom?: string;
     now?: () => Date;
+    envelopeIfNoRecipients?: Envelope;
   },
-) => Promise<{ raw: Buffer; envelope?: Envelope; applied: Finding[] }>;
+) => Promise<RepairResult>;
+
+/** What the shim reads of repair()'s result. */
+interface RepairResult {
+  raw: Buffer;
+  envelope?: Envelope;
+  applied: Finding[];
+  messageId?: string;
+}
 
 export interface ShimIo {
   stdin: AsyncIterable<Uint8Array | string>;
@@ -245,13 +254,26 @@ export async function runSendmail(argv: string[], io: ShimIo, deps: ShimDeps): P
   }
 }
 
+/** What the steps after repair share: the repaired message and the envelope it goes out with. */
+interface Outgoing {
+  raw: Buffer;
+  envelope: Envelope;
+  messageId?: string;
+  /** Rule ids of the repairs, for the log and the dead letter. */
+  applied: string[];
+}
+
+/**
+ * flags → envelope decision → repair → envelope check → hand-over → log. Each
+ * step returns its result or the exit status of a failure it has already
+ * reported (a number).
+ */
 async function deliver(
   ctx: Context,
   flags: SendmailFlags,
   raw: Buffer,
   deps: ShimDeps,
 ): Promise<number> {
-  const { config, log } = ctx;
   const args = parseRecipientArgs(flags.recipients);
   if (!args.ok) {
     return fail(ctx, {
@@ -263,46 +285,65 @@ async function deliver(
       raw,
     });
   }
-  const sender = chooseSender(flags.sender, config.envelopeFrom);
+  const sender = decideSender(ctx, flags);
+  const repaired = await repairMessage(ctx, flags, raw, deps, { from: sender.from, to: args.to });
+  if (typeof repaired === 'number') return repaired;
+  const out = outgoing(flags, sender.from, args.to, repaired);
+  const refused = checkRecipientCount(ctx, out);
+  if (refused !== undefined) return refused;
+  return handOver(ctx, deps, out);
+}
+
+/** The reverse-path from -f/-r (the shared decision, see chooseSender); a replaced -f is logged. */
+function decideSender(ctx: Context, flags: SendmailFlags): SenderChoice {
+  const sender = chooseSender(flags.sender, ctx.config.envelopeFrom);
   if (sender.replaced && flags.sender !== undefined) {
-    log.write('info', {
+    ctx.log.write('info', {
       event: 'sender-replaced',
       requested: sender.replaced.requested,
       reason: sender.replaced.reason,
       used: sender.from,
     });
   }
+  return sender;
+}
 
-  const repair = await deps.loadRepair();
-  const options = {
+/** repair()'s options: the configuration, and From as sendmail builds it from -F and the sender. */
+function repairOptions(ctx: Context, flags: SendmailFlags, sender: string) {
+  const { config } = ctx;
+  // As sendmail builds From from -F and the sender, but with the fixed, qualified sender.
+  const fallback = config.defaultFrom ?? (sender === '' ? undefined : sender);
+  const defaultFrom = defaultFromWithName(fallback, flags.fullName);
+  return {
     envelopeFrom: config.envelopeFrom,
     legacyCharset: config.legacyCharset,
     maxRecipients: config.maxRecipients,
     now: ctx.now,
-    ...(() => {
-      // As sendmail builds From from -F and the sender, but with the fixed, qualified sender.
-      const fallback = config.defaultFrom ?? (sender.from === '' ? undefined : sender.from);
-      const defaultFrom = defaultFromWithName(fallback, flags.fullName);
-      return defaultFrom !== undefined ? { defaultFrom } : {};
-    })(),
+    ...(defaultFrom !== undefined ? { defaultFrom } : {}),
   };
-  let repaired: Awaited<ReturnType<RepairFunction>>;
+}
+
+/**
+ * Repairs the message against the envelope decided up front. Without -t the
+ * recipients are the arguments only (headers name nobody new); with -t repair
+ * collects To, Cc and Bcc (and removes Bcc), and argument recipients make a
+ * message whose headers name nobody still valid (`envelopeIfNoRecipients`).
+ */
+async function repairMessage(
+  ctx: Context,
+  flags: SendmailFlags,
+  raw: Buffer,
+  deps: ShimDeps,
+  given: Envelope,
+): Promise<RepairResult | number> {
+  const repair = await deps.loadRepair();
+  const options = repairOptions(ctx, flags, given.from);
   try {
-    if (!flags.extractRecipients) {
-      // Recipients are the arguments only; headers name nobody new (sendmail without -t).
-      repaired = await repair(raw, { ...options, envelope: { from: sender.from, to: args.to } });
-    } else {
-      try {
-        // Without an explicit list repair collects To, Cc and Bcc (and removes Bcc).
-        repaired = await repair(raw, options);
-      } catch (e) {
-        // -t with argument recipients and none in the headers is still a valid call.
-        if (!(e instanceof MailHygieneError && e.code === 'NO_RECIPIENTS' && args.to.length > 0)) {
-          throw e;
-        }
-        repaired = await repair(raw, { ...options, envelope: { from: sender.from, to: args.to } });
-      }
-    }
+    if (!flags.extractRecipients) return await repair(raw, { ...options, envelope: given });
+    return await repair(
+      raw,
+      given.to.length > 0 ? { ...options, envelopeIfNoRecipients: given } : options,
+    );
   } catch (e) {
     if (!(e instanceof MailHygieneError)) throw e;
     return fail(ctx, {
@@ -315,9 +356,20 @@ async function deliver(
       raw,
     });
   }
+}
 
-  // -f wins when usable; without it, a usable Return-Path hint repair found is honoured.
-  let from = sender.from;
+/**
+ * The envelope the message goes out with: -f wins when usable; without it, the
+ * sender repair settled on (a usable Return-Path hint, the bounce address as
+ * repair writes it). With -t, argument recipients come first, then the headers'.
+ */
+function outgoing(
+  flags: SendmailFlags,
+  sender: string,
+  argRecipients: string[],
+  repaired: RepairResult,
+): Outgoing {
+  let from = sender;
   const hinted = repaired.envelope?.from;
   if (
     flags.sender === undefined &&
@@ -328,46 +380,54 @@ async function deliver(
     from = hinted;
   }
   const to = flags.extractRecipients
-    ? mergeRecipients(args.to, repaired.envelope?.to ?? [])
-    : args.to;
-  const envelope: Envelope = { from, to };
-  const messageId = headerValue(repaired.raw, 'message-id');
-  const applied = repaired.applied.map((f) => f.rule);
-  const common = {
-    content: 'repaired' as const,
+    ? mergeRecipients(argRecipients, repaired.envelope?.to ?? [])
+    : argRecipients;
+  return {
     raw: repaired.raw,
-    envelope,
-    applied,
-    ...(messageId !== undefined ? { messageId } : {}),
+    envelope: { from, to },
+    applied: repaired.applied.map((f) => f.rule),
+    ...(repaired.messageId !== undefined ? { messageId: repaired.messageId } : {}),
   };
-  if (to.length === 0 || to.length > config.maxRecipients) {
-    return fail(ctx, {
-      stage: 'envelope',
-      exitCode: EXIT.DATAERR,
-      code: to.length === 0 ? 'NO_RECIPIENTS' : 'TOO_MANY_RECIPIENTS',
-      reason:
-        to.length === 0
-          ? 'refused: the message has no recipient'
-          : `refused: ${to.length} recipients exceed maxRecipients ${config.maxRecipients}`,
-      ...common,
-    });
-  }
+}
 
+/** What a failure after repair reports about the message. */
+function repairedFailure(out: Outgoing) {
+  return { content: 'repaired' as const, ...out };
+}
+
+/** Refuses an envelope with no recipient or more than maxRecipients; undefined when it is fine. */
+function checkRecipientCount(ctx: Context, out: Outgoing): Promise<number> | undefined {
+  const { to } = out.envelope;
+  const max = ctx.config.maxRecipients;
+  if (to.length > 0 && to.length <= max) return undefined;
+  return fail(ctx, {
+    stage: 'envelope',
+    exitCode: EXIT.DATAERR,
+    code: to.length === 0 ? 'NO_RECIPIENTS' : 'TOO_MANY_RECIPIENTS',
+    reason:
+      to.length === 0
+        ? 'refused: the message has no recipient'
+        : `refused: ${to.length} recipients exceed maxRecipients ${max}`,
+    ...repairedFailure(out),
+  });
+}
+
+/** Sends through the configured transport and reports the outcome (exit status). */
+async function handOver(ctx: Context, deps: ShimDeps, out: Outgoing): Promise<number> {
   const transport = await (
     deps.createTransport ?? ((c, env) => createConfiguredTransport(c.transport, env))
-  )(config, ctx.io.env);
+  )(ctx.config, ctx.io.env);
   let result: SendResult;
   try {
     result = await transport.send({
-      raw: repaired.raw,
-      envelope,
-      ...(messageId ? { messageId } : {}),
+      raw: out.raw,
+      envelope: out.envelope,
+      ...(out.messageId ? { messageId: out.messageId } : {}),
     });
   } catch (e) {
-    const exitCode = exitCodeForSendError(e, to);
     return fail(ctx, {
       stage: 'transport',
-      exitCode,
+      exitCode: exitCodeForSendError(e, out.envelope.to),
       ...errorFields(e),
       ...(e instanceof TransportError
         ? {
@@ -376,34 +436,42 @@ async function deliver(
           }
         : {}),
       transport: transport.name,
-      ...common,
+      ...repairedFailure(out),
     });
   } finally {
     await transport.close?.().catch(() => {});
   }
-
-  if (result.rejected.length > 0) {
-    // Delivered to some: exit 0 (the caller cannot resend to part of a list), but keep a copy
-    // addressed to the refused recipients so nobody is dropped silently.
-    const reasons = (result.rejectedErrors ?? []).map((r) => `${r.recipient}: ${r.error.message}`);
-    await fail(ctx, {
-      stage: 'transport',
-      exitCode: EXIT.OK,
-      reason: `recipients refused: ${result.rejected.join(', ')}${reasons.length ? ` (${reasons.join('; ')})` : ''}`,
-      transport: transport.name,
-      ...common,
-      envelope: { from, to: result.rejected },
-    });
-  }
-  log.write('info', {
+  if (result.rejected.length > 0) await keepRejected(ctx, out, result, transport.name);
+  ctx.log.write('info', {
     event: 'sent',
-    messageId: messageId ?? null,
-    envelope,
-    applied,
+    messageId: out.messageId ?? null,
+    envelope: out.envelope,
+    applied: out.applied,
     transport: transport.name,
     response: result.response ?? null,
     accepted: result.accepted,
     rejected: result.rejected,
   });
   return EXIT.OK;
+}
+
+/**
+ * Delivered to some: exit 0 (the caller cannot resend to part of a list), but a
+ * copy addressed to the refused recipients is kept so nobody is dropped silently.
+ */
+async function keepRejected(
+  ctx: Context,
+  out: Outgoing,
+  result: SendResult,
+  transport: string,
+): Promise<void> {
+  const reasons = (result.rejectedErrors ?? []).map((r) => `${r.recipient}: ${r.error.message}`);
+  await fail(ctx, {
+    stage: 'transport',
+    exitCode: EXIT.OK,
+    reason: `recipients refused: ${result.rejected.join(', ')}${reasons.length ? ` (${reasons.join('; ')})` : ''}`,
+    transport,
+    ...repairedFailure(out),
+    envelope: { from: out.envelope.from, to: result.rejected },
+  });
 }
