@@ -5,7 +5,7 @@
  * refused — never passed on, because its bounces would be lost.
  */
 
-import type { Envelope, Mailbox } from '../wire/index.js';
+import type { Mailbox } from '../wire/index.js';
 import { isLocalDomain, MailHygieneError, parseAddrSpec } from '../wire/index.js';
 import type { Policy } from './policy.js';
 
@@ -194,5 +194,3 @@ function tooMany(n: number, policy: Policy): never {
     { field: 'to' },
   );
 }
-
-export type { Envelope };

@@ -182,7 +182,7 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** Parses with a schema; a mismatch is a typed error naming the field and saying what to give. */
-export function parseShape<T>(schema: z.ZodType<T>, value: unknown, what: 'input' | 'options'): T {
+function parseShape<T>(schema: z.ZodType<T>, value: unknown, what: 'input' | 'options'): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issues = r.error.issues;

@@ -8,7 +8,7 @@ import { LintContext, type LintOptions, type RuleInfo } from './context.js';
 import type { LintReport } from './findings.js';
 import { allRules, SELF_CHECK_RULES, selfCheckRules } from './rules/index.js';
 
-export type { HeaderField, MimePart, ParsedMessage } from '../read/index.js';
+export type { ParsedMessage } from '../read/index.js';
 export { parseMessage } from '../read/index.js';
 export type { LintOptions, RuleInfo } from './context.js';
 export { SELF_CHECK_RULES } from './rules/index.js';

@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { type DecodedText, decodeBytes, has8bit, resolveCharset } from './charset.js';
 
 /** Bytes as a binary string, one char per octet (keeps 8-bit bytes visible). */
-export function latin1(bytes: Uint8Array): string {
+function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
@@ -173,7 +173,7 @@ function isWellFormedEquals(b: Uint8Array, i: number): boolean {
 }
 
 /** Decodes base64, ignoring line breaks and stray characters (as receivers do). */
-export function decodeBase64(bytes: Uint8Array): Buffer {
+function decodeBase64(bytes: Uint8Array): Buffer {
   return Buffer.from(latin1(bytes), 'base64');
 }
 

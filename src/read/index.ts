@@ -41,7 +41,6 @@ export {
   bodyBytes,
   bodyText,
   decodedBody,
-  isWellFormedQuotedPrintable,
   leaves,
   lineOf,
   parseHeaderSection,

@@ -6,7 +6,7 @@
 import { skipCfws, stripComments } from '../wire/index.js';
 import { decodeCharset } from './decode.js';
 
-export interface RawParam {
+interface RawParam {
   /** Lower-case name as written, including any `*0*` suffix. */
   name: string;
   /** Value after unquoting (binary string: one char per octet). */
@@ -43,7 +43,7 @@ function isTokenChar(c: number): boolean {
 }
 
 /** True when `s` is a non-empty RFC 2045 token. */
-export function isToken(s: string): boolean {
+function isToken(s: string): boolean {
   if (s.length === 0) return false;
   for (let i = 0; i < s.length; i++) if (!isTokenChar(s.charCodeAt(i))) return false;
   return true;

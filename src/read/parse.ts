@@ -18,12 +18,11 @@ import {
   decodeQuotedPrintableChecked,
   decodeTransfer,
   headerText,
-  latin1,
   type QuotedPrintableDecoded,
 } from './decode.js';
 import { type ContentType, parseContentType } from './mime-params.js';
 
-export type LineEnding = 'crlf' | 'lf' | 'mixed' | 'none';
+type LineEnding = 'crlf' | 'lf' | 'mixed' | 'none';
 
 /** A header field as written. Offsets are into {@link ParsedMessage.bytes}. */
 export interface HeaderField {
@@ -45,7 +44,7 @@ export interface HeaderField {
   spaceBeforeColon: boolean;
 }
 
-export type StructureDefectKind =
+type StructureDefectKind =
   | 'first-line-continuation'
   | 'whitespace-only-continuation'
   | 'invalid-header-line'
@@ -56,7 +55,7 @@ export type StructureDefectKind =
   | 'too-deep'
   | 'too-many-parts';
 
-export interface StructureDefect {
+interface StructureDefect {
   kind: StructureDefectKind;
   /** 1-based line number. */
   line: number;
@@ -90,7 +89,7 @@ export interface MimePart {
   closed: boolean;
 }
 
-export interface LineStats {
+interface LineStats {
   crlf: number;
   bareLf: number;
   bareCr: number;
@@ -503,5 +502,3 @@ export function bodyText(msg: ParsedMessage, part: MimePart) {
 export function leaves(msg: ParsedMessage): MimePart[] {
   return msg.parts.filter((p) => p.children.length === 0 && !p.mediaType.startsWith('multipart/'));
 }
-
-export { latin1 };

@@ -117,7 +117,7 @@ export function renderAddressField(
  * comma-separated elements holding an `@` outside quotes and comments. Used to
  * refuse floods before the tolerant parser (which is not linear) sees them.
  */
-export function countAddresses(text: string): number {
+function countAddresses(text: string): number {
   let count = 0;
   let at = false;
   let quoted = false;

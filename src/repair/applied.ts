@@ -55,7 +55,7 @@ const INFO_ACTED_ON = new Set<RuleId>([
 ]);
 
 /** True when the finding makes repair rebuild the message. */
-export function actionable(f: Finding): boolean {
+function actionable(f: Finding): boolean {
   if (!(f.rule in ACTIONS)) return false;
   if (f.rule === 'date-skew' || f.rule === 'header-envelope-misaligned') return false;
   // A short but well-formed Message-ID (a warning) is kept; only a malformed one is replaced.

@@ -34,13 +34,13 @@ export interface ReadText {
  * bytes are windows-1250"). UTF-8/UTF-16 text is left as it is: there a C1
  * code point was written on purpose, and the composer refuses it in headers.
  */
-export function withoutC1(text: string, label: string): string {
+function withoutC1(text: string, label: string): string {
   const enc = resolveCharset(label);
   return enc === null || isUnicodeCharset(enc) ? text : replaceC1(text, enc);
 }
 
 /** Reads 8-bit-or-not bytes with no trustworthy label. */
-export function readUnlabelled(bytes: Uint8Array, legacyCharset: string): ReadText {
+function readUnlabelled(bytes: Uint8Array, legacyCharset: string): ReadText {
   if (!has8bit(bytes)) return { text: Buffer.from(bytes).toString('latin1'), charset: 'us-ascii' };
   if (isValidUtf8(bytes)) return { text: Buffer.from(bytes).toString('utf8'), charset: 'utf-8' };
   const text = withoutC1(decodeCharset(bytes, legacyCharset).text, legacyCharset);

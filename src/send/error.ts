@@ -5,7 +5,6 @@
 import { TransportError, type TransportErrorCode } from '../wire/index.js';
 import { EX, sysexitName } from './sysexits.js';
 
-export type { TransportErrorCode, TransportErrorOptions } from '../wire/index.js';
 export { TransportError };
 
 /** Reply code and enhanced status code found at the start of an SMTP reply. */

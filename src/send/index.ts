@@ -1,15 +1,11 @@
 /** Transports: bytes plus envelope to sendmail, SMTP, any nodemailer transporter, files or memory. */
 
-export type { EnvelopeCheckOptions } from './argv.js';
-export { assertEnvelope, assertEnvelopeAddress, sendmailArgv } from './argv.js';
+export { assertEnvelopeAddress } from './argv.js';
 export type { AtomicFs } from './atomic-file.js';
 export { linkAll, realFs, removeTemps, writeSyncedTemp } from './atomic-file.js';
-export type { TransportErrorCode, TransportErrorOptions } from './error.js';
+
 export {
   classifySysexit,
-  isTemporaryNetworkCode,
-  isTemporarySmtpCode,
-  parseSmtpReply,
   TransportError,
 } from './error.js';
 export type { FileTransportOptions, FileTransportRecord } from './file.js';
@@ -22,8 +18,8 @@ export type { NodemailerLikeTransporter, NodemailerTransportOptions } from './no
 export { mapNodemailerError, nodemailerTransport } from './nodemailer.js';
 export type { SendmailTransportOptions } from './sendmail.js';
 export { sendmailTransport } from './sendmail.js';
-export type { SmtpAuth, SmtpTransportOptions } from './smtp.js';
+export type { SmtpTransportOptions } from './smtp.js';
 export { loadNodemailer, smtpTransport } from './smtp.js';
 export { defaultSmtpPort, SMTP_CONFIG_OPTIONS, SMTP_OPTIONS } from './smtp-options.js';
 export { EX, sysexitName } from './sysexits.js';
-export type { OutgoingMessage, RejectedRecipient, SendResult, Transport } from './types.js';
+export type { OutgoingMessage, SendResult, Transport } from './types.js';

@@ -23,7 +23,7 @@ export interface NodemailerLikeTransporter {
 }
 
 /** The envelope nodemailer's SMTP connection reads (`use8BitMime`, `size` are optional extensions). */
-export interface NodemailerEnvelope {
+interface NodemailerEnvelope {
   from: string;
   to: string[];
   use8BitMime?: boolean;

@@ -8,13 +8,13 @@ import { Readable } from 'node:stream';
 import { TransportError } from './error.js';
 
 /** Header blocks larger than this are refused rather than buffered without bound. */
-export const MAX_HEADER_BLOCK = 1024 * 1024;
+const MAX_HEADER_BLOCK = 1024 * 1024;
 
 /**
  * Where the header block ends: the index just past the empty line
  * (CRLF CRLF, or LF LF in bytes that are not canonical), or -1.
  */
-export function headerBlockEnd(buf: Buffer): number {
+function headerBlockEnd(buf: Buffer): number {
   for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) {
     if (i === 0) return 1; // no headers at all
     const next = buf[i + 1];
@@ -29,7 +29,7 @@ export function headerBlockEnd(buf: Buffer): number {
  * are matched case-insensitively and with the obsolete white space before
  * the colon (RFC 5322 §4.5.3), as receivers parse them.
  */
-export function assertNoBccHeader(head: Buffer): void {
+function assertNoBccHeader(head: Buffer): void {
   const end = headerBlockEnd(head);
   const text = head.subarray(0, end === -1 ? head.length : end).toString('latin1');
   if (/^bcc[ \t]*:/im.test(text)) {

@@ -119,7 +119,7 @@ export const SMTP_OPTIONS = {
   },
 } as const satisfies { readonly [K in keyof SmtpTransportOptions]-?: SmtpOptionRow };
 
-export type SmtpOptionName = keyof typeof SMTP_OPTIONS;
+type SmtpOptionName = keyof typeof SMTP_OPTIONS;
 
 const names = Object.keys(SMTP_OPTIONS) as SmtpOptionName[];
 

@@ -6,7 +6,7 @@
  *
  * Other floors import from this file only; see docs/ARCHITECTURE.md.
  */
-export type { HostnameOptions } from './address/domain.js';
+
 export { isHostname, isLocalDomain } from './address/domain.js';
 export type { Mailbox } from './address/mailbox.js';
 export {
@@ -16,7 +16,7 @@ export {
 } from './address/org-domain.js';
 export { parseAddrSpec, parseMailbox } from './address/parse.js';
 export type { AddressInput, AddressList, Envelope } from './address/types.js';
-export type { Cte } from './body/cte.js';
+
 export { encodeTextInput } from './body/cte.js';
 export { textToBytes, toCrlf } from './body/text.js';
 export {
@@ -27,7 +27,7 @@ export {
   skipCfws,
   stripComments,
 } from './cfws.js';
-export type { ErrorCode, TransportErrorCode, TransportErrorOptions } from './errors.js';
+export type { ErrorCode, TransportErrorCode } from './errors.js';
 export { formatCodePoint, MailHygieneError, TransportError } from './errors.js';
 export type { AddressGroup } from './header/address-list.js';
 export { renderAddresses, renderAddressList } from './header/address-list.js';
@@ -60,7 +60,7 @@ export {
 } from './mime/render.js';
 export type { LeafPart, MimeNode, MultipartNode } from './mime/tree.js';
 export { hasStreamedBody } from './mime/tree.js';
-export type { VerifyOptions, WireCheck, WireDefect } from './mime/verify.js';
+export type { WireCheck } from './mime/verify.js';
 export { verifyWire } from './mime/verify.js';
 export { ownData } from './own.js';
 export { describeUnknownName } from './suggest.js';

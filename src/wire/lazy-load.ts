@@ -35,7 +35,7 @@ function assertDescriptorFree(): void {
 }
 
 /** The error for a lazy load that failed: typed, and temporary when the cause may pass. */
-export function lazyLoadError(what: string, installHint: string, err: unknown): TransportError {
+function lazyLoadError(what: string, installHint: string, err: unknown): TransportError {
   const code = errorCode(err);
   if (code !== undefined && RESOURCE_CODES.has(code)) {
     return new TransportError(

@@ -73,16 +73,6 @@ export function canonicalizeHeaderRelaxed(raw: string): string {
   return `${name}:${value}\r\n`;
 }
 
-/** Simple header canonicalization: the field exactly as on the wire, plus CRLF. */
-export function canonicalizeHeaderSimple(raw: string): string {
-  return `${raw}\r\n`;
-}
-
-/** Canonicalizes one header field with the chosen algorithm. */
-export function canonicalizeHeader(raw: string, c: Canonicalization): string {
-  return c === 'relaxed' ? canonicalizeHeaderRelaxed(raw) : canonicalizeHeaderSimple(raw);
-}
-
 /**
  * Relaxed body canonicalization of complete lines (text that ends in CRLF or
  * is empty): WSP runs become one SP, WSP before CRLF is removed. Empty lines

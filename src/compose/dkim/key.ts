@@ -7,7 +7,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { MailHygieneError } from '../../wire/index.js';
 import type { DkimOptions } from '../policy.js';
 
-export type DkimAlgorithm = 'rsa-sha256' | 'ed25519-sha256';
+type DkimAlgorithm = 'rsa-sha256' | 'ed25519-sha256';
 
 export interface SigningKey {
   key: KeyObject;
@@ -15,7 +15,7 @@ export interface SigningKey {
 }
 
 /** RFC 8301 §3.2: verifiers must not accept RSA keys below 1024 bits. */
-export const MIN_RSA_BITS = 1024;
+const MIN_RSA_BITS = 1024;
 
 /**
  * Loads and checks the private key of one DKIM option set. Without an

@@ -15,7 +15,7 @@ import { canonicalizeHeaderRelaxed, type HeaderField, parseHeaderBlock } from '.
 import { loadSigningKey } from './key.js';
 
 /** Signed when present, in this order. */
-export const DEFAULT_SIGNED_HEADERS: readonly string[] = Object.freeze([
+const DEFAULT_SIGNED_HEADERS: readonly string[] = Object.freeze([
   'from',
   'to',
   'cc',
@@ -33,7 +33,7 @@ export const DEFAULT_SIGNED_HEADERS: readonly string[] = Object.freeze([
  * Listed once more than they occur, so a copy of the message with an added
  * second From/Subject/… no longer verifies (RFC 6376 §8.15).
  */
-export const OVERSIGNED_HEADERS: ReadonlySet<string> = new Set([
+const OVERSIGNED_HEADERS: ReadonlySet<string> = new Set([
   'from',
   'to',
   'subject',
@@ -87,7 +87,7 @@ export function fromDomains(fields: readonly HeaderField[]): string[] {
 }
 
 /** The h= list: names as often as they occur, plus one for over-signed ones. */
-export function selectSignedHeaders(
+function selectSignedHeaders(
   fields: readonly HeaderField[],
   extra: readonly string[] = [],
 ): string[] {

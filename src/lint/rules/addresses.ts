@@ -330,7 +330,7 @@ const LOCAL_TLDS =
   /\.(local|lan|intra|internal|localdomain|localhost|home|corp|invalid|test|example)$/i;
 
 /** Why an envelope sender cannot receive bounces, or undefined. */
-export function unroutableReason(address: string): string | undefined {
+function unroutableReason(address: string): string | undefined {
   const at = address.lastIndexOf('@');
   if (at <= 0) return 'it has no domain (unqualified local account)';
   const domain = address

@@ -293,7 +293,7 @@ const cteInvalid = rule('cte-invalid', 'error', 'E', ['raw'], (ctx) => {
 });
 
 /** Line shape of a byte range, by scanning for LF. */
-export function lineShape(b: Uint8Array): LineShape {
+function lineShape(b: Uint8Array): LineShape {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   let maxLen = 0;
   let data = 0;
@@ -322,7 +322,7 @@ const B64_CLASS = (() => {
  * The hot loop is branch-free (one table lookup per octet); the slow paths
  * run only when something is wrong, so a 20 MiB attachment costs one pass.
  */
-export function checkBase64(b: Uint8Array, lines: LineShape = lineShape(b)): string[] {
+function checkBase64(b: Uint8Array, lines: LineShape = lineShape(b)): string[] {
   const problems: string[] = [];
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   const { maxLen, data } = lines;

@@ -33,7 +33,7 @@ export function useColour(
 }
 
 /** Reads a whole stream into one Buffer. */
-export async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<Buffer> {
+async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of stream)
     chunks.push(typeof c === 'string' ? Buffer.from(c) : Buffer.from(c));

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CliIo, EX, processIo } from './io.js';
 
-export const HELP = `Usage: mailhygiene <command> [options]
+const HELP = `Usage: mailhygiene <command> [options]
 
 Commands:
   lint [file…|-]     report hygiene problems in raw messages (exit 0 clean, 2 errors)
@@ -29,7 +29,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 /** Reads the package version (works from src/tools/cli and from the bundled dist/). */
-export function version(): string {
+function version(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {
     try {

@@ -186,7 +186,7 @@ const dmarcDkimAlignment = dmarcRule('dmarc-dkim-alignment', ({ dmarc, setup }) 
       );
 });
 
-export interface AuthOutcome {
+interface AuthOutcome {
   /** SPF result for the sending IP, when it was evaluated. */
   spfPass?: boolean;
   /** False when the DKIM record checks failed. */
@@ -201,7 +201,7 @@ export interface AuthOutcome {
  * What the SPF and DKIM checks reported that DMARC depends on: did SPF pass
  * for the IP, is the DKIM record usable, and could either not be looked up.
  */
-export function authOutcome(earlier: readonly DoctorCheck[], dkimGiven: boolean): AuthOutcome {
+function authOutcome(earlier: readonly DoctorCheck[], dkimGiven: boolean): AuthOutcome {
   const spf = earlier.filter((c) => c.id.startsWith('spf-'));
   const dkim = earlier.filter((c) => c.id.startsWith('dkim-'));
   const spfResult = spf.find((c) => c.id === 'spf-result');

@@ -30,8 +30,6 @@ export type Lookup<T> =
   | { kind: 'nodata' }
   | { kind: 'error'; code: string; message: string };
 
-export type RecordType = 'A' | 'AAAA' | 'MX' | 'TXT' | 'PTR';
-
 export interface DoctorResolver {
   a(name: string): Promise<Lookup<string[]>>;
   aaaa(name: string): Promise<Lookup<string[]>>;
@@ -56,7 +54,7 @@ function isDnsLike(v: unknown): v is DnsLike {
 }
 
 /** Builds a `dns.promises.Resolver` with the given servers and timeout (one try). */
-export function createDnsResolver(options: ResolverOptions = {}): DnsLike {
+function createDnsResolver(options: ResolverOptions = {}): DnsLike {
   const r = new dnsPromises.Resolver({ timeout: options.timeoutMs ?? 5000, tries: 1 });
   if (options.servers && options.servers.length > 0) {
     try {

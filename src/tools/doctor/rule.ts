@@ -35,7 +35,7 @@ export interface DoctorFacts {
   dmarc: DmarcFacts;
 }
 
-export type FactName = Exclude<keyof DoctorFacts, 'setup'>;
+type FactName = Exclude<keyof DoctorFacts, 'setup'>;
 
 /**
  * One doctor check.

@@ -8,14 +8,7 @@ import type { DoctorResolver, Lookup } from './resolver.js';
 import { expandIPv6 } from './resolver.js';
 import { isSpfRecord, type Mechanism, parseSpf, type Qualifier } from './spf-parse.js';
 
-export type SpfResult =
-  | 'pass'
-  | 'fail'
-  | 'softfail'
-  | 'neutral'
-  | 'none'
-  | 'permerror'
-  | 'temperror';
+type SpfResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'permerror' | 'temperror';
 
 export interface SpfVerdict {
   result: SpfResult;
@@ -35,7 +28,7 @@ export interface SpfInput {
 }
 
 export const MAX_LOOKUPS = 10;
-export const MAX_VOID_LOOKUPS = 2;
+const MAX_VOID_LOOKUPS = 2;
 
 const QUALIFIER_RESULT: Record<Qualifier, SpfResult> = {
   '+': 'pass',

@@ -23,7 +23,7 @@ interface WalkResult {
  * that falls through to the end needs them all, so > 10 is a permerror for
  * those senders.
  */
-export async function countSpfLookups(
+async function countSpfLookups(
   dns: DoctorResolver,
   record: SpfRecord,
   seen: Set<string> = new Set(),

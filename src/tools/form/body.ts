@@ -7,7 +7,7 @@ function indentContinuation(value: string): string {
 }
 
 /** An extra field's value as text: strings as typed, everything else as JSON. */
-export function formatValue(value: unknown): string {
+function formatValue(value: unknown): string {
   if (typeof value === 'string') return indentContinuation(value);
   if (value === undefined) return '';
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {

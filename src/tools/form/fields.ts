@@ -9,10 +9,10 @@ import { mixedScriptLabel, wholeScriptConfusableLabel } from './script.js';
 import { checkMultiLine, checkSingleLine, type TextProblem } from './text-checks.js';
 import type { ContactFormErrorCode } from './types.js';
 
-export const MAX_NAME = 200;
+const MAX_NAME = 200;
 export const MAX_SUBJECT = 200;
 /** RFC 5321 §4.5.3.1.3: a path is at most 256 octets including the angle brackets. */
-export const MAX_EMAIL = MAX_ADDRESS;
+const MAX_EMAIL = MAX_ADDRESS;
 export const DEFAULT_MAX_LENGTH = 20_000;
 
 type Ctx = z.core.$RefinementCtx<string>;

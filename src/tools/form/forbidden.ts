@@ -36,11 +36,7 @@ export const FORBIDDEN_FORM_FIELDS: readonly string[] = Object.freeze([
 ]);
 
 /** Prototype-pollution probes: no form has them. Matched exactly (`proto` is an ordinary name). */
-export const PROTOTYPE_KEYS: readonly string[] = Object.freeze([
-  '__proto__',
-  'constructor',
-  'prototype',
-]);
+const PROTOTYPE_KEYS: readonly string[] = Object.freeze(['__proto__', 'constructor', 'prototype']);
 
 function normalise(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');

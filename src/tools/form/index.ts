@@ -1,5 +1,5 @@
 /** contactForm() and its parts. */
-export { formatContactBody } from './body.js';
+
 export { contactForm } from './contact-form.js';
 export {
   checkVisitorAddress,

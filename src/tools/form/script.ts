@@ -66,7 +66,7 @@ function scriptOf(ch: string): Script | null {
 }
 
 /** The scripts of `label`'s letters (neutral characters ignored). */
-export function scriptsOf(label: string): Set<Script> {
+function scriptsOf(label: string): Set<Script> {
   const out = new Set<Script>();
   for (const ch of label) {
     const s = scriptOf(ch);

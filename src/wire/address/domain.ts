@@ -105,7 +105,7 @@ export function toAsciiDomain(domain: string): DomainResult {
  * look-alike addresses. Set from Unicode DerivedCoreProperties (Default_Ignorable_Code_Point)
  * plus the bidi controls (U+061C, U+200E/F, U+202A–202E, U+2066–2069).
  */
-export const DEFAULT_IGNORABLE_OR_BIDI =
+const DEFAULT_IGNORABLE_OR_BIDI =
   // biome-ignore lint/suspicious/noMisleadingCharacterClass: a set of single code points, none meant to combine
   /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFF8\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}]/u;
 

@@ -74,7 +74,7 @@ function grow(out: Buffer, used: number): Buffer {
 }
 
 /** What the encoding pass learned about the text itself (for the CTE choice). */
-export interface TextFacts {
+interface TextFacts {
   /** CRLF-normalised text that can go out as 7bit unchanged (RFC 2045 §2.7, RFC 5322 §2.1.1 at 78). */
   safe7bit: boolean;
   /**

@@ -9,8 +9,8 @@ const two = (n: number) => (n < 10 ? `0${n}` : String(n));
  * Years a Date field can carry: RFC 5322 §3.3 reads the year as "any numeric
  * year 1900 or later", and parsers (lint's own among them) take four digits.
  */
-export const MIN_YEAR = 1900;
-export const MAX_YEAR = 9999;
+const MIN_YEAR = 1900;
+const MAX_YEAR = 9999;
 
 /** Throws INVALID_INPUT unless `d` is a valid Date that a Date field can carry. */
 export function checkMessageDate(d: Date, field: string): Date {

@@ -17,7 +17,7 @@ import { HeaderBuilder } from './fold.js';
 const MAX_RAW_TOKEN = FOLD_AT - 1 - 12;
 
 /** Whether an unstructured value must go out as encoded-words. */
-export function needsEncoding(value: string): boolean {
+function needsEncoding(value: string): boolean {
   if (value.length === 0) return false;
   if (/[^\x20-\x7e]/.test(value)) return true;
   if (looksLikeEncodedWord(value)) return true;

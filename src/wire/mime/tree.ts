@@ -12,7 +12,7 @@ export interface Base64Body {
 }
 
 /** Encoded bytes, or content for base64 (a Readable is read while the message is). */
-export type BodyBytes = Buffer | Base64Body;
+type BodyBytes = Buffer | Base64Body;
 
 export interface LeafPart {
   readonly kind: 'leaf';

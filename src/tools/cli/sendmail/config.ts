@@ -17,7 +17,7 @@ import {
 } from '../../../send/index.js';
 import { isLocalDomain } from '../../../wire/index.js';
 
-export const DEFAULT_CONFIG_PATH = '/etc/mailhygiene.json';
+const DEFAULT_CONFIG_PATH = '/etc/mailhygiene.json';
 /** Where messages go that could not be sent, unless the file says otherwise. */
 export const DEFAULT_DEAD_LETTER_DIR = '/var/spool/mailhygiene/dead-letter';
 

@@ -6,7 +6,7 @@
  */
 import { appendFileSync } from 'node:fs';
 
-export type LogLevel = 'info' | 'error' | 'debug';
+type LogLevel = 'info' | 'error' | 'debug';
 
 export interface ShimLogger {
   /** Writes one line `{ time, level, ...fields }`; debug lines only when enabled. */

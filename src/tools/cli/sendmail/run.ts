@@ -27,7 +27,7 @@ import { createConfiguredTransport, LOOP_GUARD_ENV } from './transport.js';
 
 const PROG = 'mailhygiene-sendmail';
 
-export const USAGE = `usage: ${PROG} [-t] [-i|-oi] [-f sender|-r sender] [-F name] [--] [recipient ...]
+const USAGE = `usage: ${PROG} [-t] [-i|-oi] [-f sender|-r sender] [-F name] [--] [recipient ...]
   -t        also read recipients from To, Cc and Bcc (Bcc is removed from the message)
   -i, -oi   read the message to end of input (else a line with a lone "." ends it)
   -f, -r    envelope sender (bounce address); replaced by envelopeFrom when local or invalid
@@ -38,7 +38,7 @@ configuration: $MAILHYGIENE_CONFIG or /etc/mailhygiene.json
 `;
 
 /** repair() as the shim calls it (src/repair/repair.ts). */
-export type RepairFunction = (
+type RepairFunction = (
   raw: Uint8Array,
   options: {
     envelopeFrom?: string;
