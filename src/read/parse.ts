@@ -125,13 +125,10 @@ export interface ParsedMessage {
  * fieldValue(msg, msg.root.headers[0]!) // 'hi'
  * ```
  */
-export function parseMessage(input: Uint8Array | string): ParsedMessage {
-  const bytes =
-    typeof input === 'string'
-      ? Buffer.from(input, 'utf8')
-      : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+/** The line index of `bytes`, before any part is read (`root` is set by the caller). */
+function scanned(bytes: Buffer): ParsedMessage {
   const { lineStarts, lineCount, stats } = scanLines(bytes);
-  const msg: ParsedMessage = {
+  return {
     bytes,
     lineStarts,
     lineCount,
@@ -140,6 +137,14 @@ export function parseMessage(input: Uint8Array | string): ParsedMessage {
     parts: [],
     root: undefined as unknown as MimePart,
   };
+}
+
+export function parseMessage(input: Uint8Array | string): ParsedMessage {
+  const bytes =
+    typeof input === 'string'
+      ? Buffer.from(input, 'utf8')
+      : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const msg = scanned(bytes);
   msg.root = parsePart(msg, 0, bytes.length, '', 0, undefined);
   return msg;
 }
@@ -160,16 +165,7 @@ export function parseHeaderSection(input: Buffer): {
   bodyStart: number;
   complete: boolean;
 } {
-  const { lineStarts, lineCount, stats } = scanLines(input);
-  const msg: ParsedMessage = {
-    bytes: input,
-    lineStarts,
-    lineCount,
-    stats,
-    defects: [],
-    parts: [],
-    root: undefined as unknown as MimePart,
-  };
+  const msg = scanned(input);
   const { headers, bodyStart, hasSeparator } = parseHeaderBlock(msg, 0, input.length, '');
   return { headers, bodyStart, complete: hasSeparator };
 }

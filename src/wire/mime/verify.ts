@@ -530,19 +530,17 @@ function sevenBitBody(raw: Buffer, start: number, end: number): void {
       lineStart = ++i + 1;
       continue;
     }
-    fail(
-      c === 0 || c === CR || c === LF ? 'framing' : 'body-7bit',
-      i,
-      c === 0
-        ? 'NUL in a body'
-        : c === CR
-          ? 'bare CR in a body'
-          : c === LF
-            ? 'bare LF in a body'
-            : '8-bit octet in a 7bit body',
-    );
+    badBodyOctet(c, i, 'body-7bit', '8-bit octet in a 7bit body');
   }
   if (end - lineStart > MAX_LINE) fail('framing', lineStart, `line of ${end - lineStart} octets`);
+}
+
+/** An octet a body may not hold: NUL and bare CR/LF are framing defects, others the encoding's. */
+function badBodyOctet(c: number, i: number, check: WireCheck, otherwise: string): never {
+  if (c === 0) fail('framing', i, 'NUL in a body');
+  if (c === CR) fail('framing', i, 'bare CR in a body');
+  if (c === LF) fail('framing', i, 'bare LF in a body');
+  fail(check, i, otherwise);
 }
 
 /**
@@ -580,16 +578,11 @@ function qpBody(raw: Buffer, start: number, end: number): void {
       lineStart = ++i + 1;
       continue;
     }
-    fail(
-      c === 0 || c === CR || c === LF ? 'framing' : 'body-quoted-printable',
+    badBodyOctet(
+      c,
       i,
-      c === 0
-        ? 'NUL in a body'
-        : c === CR
-          ? 'bare CR in a body'
-          : c === LF
-            ? 'bare LF in a body'
-            : `octet 0x${c.toString(16)} in a quoted-printable body`,
+      'body-quoted-printable',
+      `octet 0x${c.toString(16)} in a quoted-printable body`,
     );
   }
   if (end - lineStart > MAX_ENCODED_BODY_LINE)
