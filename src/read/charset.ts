@@ -342,9 +342,34 @@ const SINGLE_BYTE =
   /^(?:windows-12[0-5]\d|windows-874|iso-8859-\d{1,2}|koi8-[ru]|ibm866|macintosh|x-mac-cyrillic)$/;
 const singleByteTables = new Map<string, Uint16Array>();
 
+/**
+ * windows-1252 from 0x80 to 0x9F (0xA0–0xFF are Latin-1); the five bytes it
+ * leaves undefined are U+FFFD as in iconv-lite's table, so they count as
+ * invalid, never as C1 controls. Written out because it is what undeclared 8-bit text is read as
+ * (every PHP mail() without a charset): loading iconv-lite for it cost the
+ * sendmail shim about a fifth of its start-up. test/lint/charset.test.ts
+ * holds it to iconv-lite's table.
+ */
+const WINDOWS_1252_HIGH = [
+  0x20ac, 0xfffd, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039,
+  0x0152, 0xfffd, 0x017d, 0xfffd, 0xfffd, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+  0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0xfffd, 0x017e, 0x0178,
+];
+
+/** windows-1252 without iconv-lite: Latin-1 but for 0x80–0x9F. */
+function windows1252Table(): Uint16Array {
+  const table = Uint16Array.from({ length: 256 }, (_, i) => i);
+  table.set(WINDOWS_1252_HIGH, 0x80);
+  return table;
+}
+
 /** UTF-16 code unit of every byte (0x00–0x7F are ASCII), from iconv-lite's table, once per encoding. */
 function singleByteTable(enc: string): Uint16Array {
   let table = singleByteTables.get(enc);
+  if (table === undefined && enc === 'windows-1252') {
+    table = windows1252Table();
+    singleByteTables.set(enc, table);
+  }
   if (table === undefined) {
     const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     const text = loadIconv().decode(bytes, ICONV_NAME[enc] ?? enc);

@@ -4,6 +4,8 @@
  * windows-1252 maps 0x80–0x9F to C1 controls on Node ≥ 20.18.3), UTF-16
  * byte order, ISO-2022-JP, and the C1 repair.
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import iconvLite from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import {
@@ -137,5 +139,49 @@ describe('single-byte charsets: the ASCII-run decoder equals iconv-lite byte for
     for (const bytes of [all, mixed]) {
       expect(decodeBytes(bytes, enc).text).toBe(iconvLite.decode(bytes, ICONV[enc] ?? enc));
     }
+  });
+});
+
+describe('the sendmail shim does not load iconv-lite for the usual PHP mail', () => {
+  /** Runs repair() in a fresh process on a mail() body of `bytes`; true when it loaded iconv-lite. */
+  function repairLoadsIconv(body: string, encoding: BufferEncoding): boolean {
+    const script = `
+      import { createRequire } from 'node:module';
+      import { repair } from './src/repair/index.ts';
+      const head = 'To: erika@example.org\\nSubject: Bestellung\\nFrom: Shop <shop@example.com>\\n\\n';
+      const mail = Buffer.concat([Buffer.from(head), Buffer.from(process.argv[1], '${encoding}')]);
+      await repair(mail, { envelope: { from: 'bounces@example.com', to: ['erika@example.org'] } });
+      const cache = createRequire(import.meta.url).cache;
+      console.log(Object.keys(cache).some((k) => /[\\\\/]iconv-lite[\\\\/]/.test(k)));
+    `;
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script, body],
+      { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8' },
+    );
+    return out.trim() === 'true';
+  }
+
+  it('undeclared UTF-8 (read as windows-1252 by lint first) and undeclared windows-1252', () => {
+    expect(repairLoadsIconv('vielen Dank für Ihre Bestellung\n', 'utf8')).toBe(false);
+    expect(repairLoadsIconv('Preis 50 € – Grüße\n', 'latin1')).toBe(false);
+  });
+  it('(and the check above can fail: a declared KOI8-R body needs iconv-lite)', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      import { lint } from './src/lint/index.ts';
+      lint(Buffer.from('From: a@example.com\\nContent-Type: text/plain; charset=koi8-r\\n\\n\\xf0\\xd2\\xc9\\n', 'latin1'));
+      const cache = createRequire(import.meta.url).cache;
+      console.log(Object.keys(cache).some((k) => /[\\\\/]iconv-lite[\\\\/]/.test(k)));
+    `;
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        cwd: join(import.meta.dirname, '../..'),
+        encoding: 'utf8',
+      },
+    );
+    expect(out.trim()).toBe('true');
   });
 });
