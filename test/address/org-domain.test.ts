@@ -3,11 +3,10 @@
  * sections. Before: lint guessed `ltd.uk` and DKIM/doctor `example.ltd.uk` for
  * `shop.example.ltd.uk`, and both put every GitHub Pages user in `github.io`.
  */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint } from '../../src/lint/index.js';
 import { organizationalDomain, registrableDomain } from '../../src/wire/index.js';
+import { loadsPackage } from '../support/fresh-process.js';
 
 describe('organizationalDomain', () => {
   it.each([
@@ -78,23 +77,12 @@ describe('lint alignment uses the Public Suffix List', () => {
 describe('the sendmail shim does not pay for the list', () => {
   /** Runs repair() in a fresh process; true when it loaded tldts. */
   function repairLoadsList(from: string, envFrom: string): boolean {
-    const script = `
-      import { createRequire } from 'node:module';
-      import { repair } from './src/repair/index.ts';
+    return loadsPackage(
+      `import { repair } from './src/repair/index.ts';
       const mail = 'To: erika@example.org\\nSubject: Bestellung\\nFrom: Shop <${from}>\\n\\nHallo\\n';
-      await repair(Buffer.from(mail), { envelope: { from: '${envFrom}', to: ['erika@example.org'] } });
-      const cache = createRequire(import.meta.url).cache;
-      console.log(Object.keys(cache).some((k) => /[\\\\/]tldts(?:-core)?[\\\\/]/.test(k)));
-    `;
-    const out = execFileSync(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', script],
-      {
-        cwd: join(import.meta.dirname, '../..'),
-        encoding: 'utf8',
-      },
+      await repair(Buffer.from(mail), { envelope: { from: '${envFrom}', to: ['erika@example.org'] } });`,
+      'tldts',
     );
-    return out.trim() === 'true';
   }
 
   it('repair of a PHP mail whose bounce domain is the From domain never loads tldts', () => {

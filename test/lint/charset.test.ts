@@ -4,8 +4,6 @@
  * windows-1252 maps 0x80–0x9F to C1 controls on Node ≥ 20.18.3), UTF-16
  * byte order, ISO-2022-JP, and the C1 repair.
  */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import iconvLite from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import {
@@ -18,6 +16,7 @@ import {
 import { decodeCharset, isKnownCharset } from '../../src/read/decode.js';
 import { findEncodedWords } from '../../src/read/encoded-words.js';
 import { parseParams } from '../../src/read/mime-params.js';
+import { loadsPackage } from '../support/fresh-process.js';
 
 const hex = (h: string) => Buffer.from(h.replace(/\s/g, ''), 'hex');
 
@@ -143,23 +142,16 @@ describe('single-byte charsets: the ASCII-run decoder equals iconv-lite byte for
 });
 
 describe('the sendmail shim does not load iconv-lite for the usual PHP mail', () => {
-  /** Runs repair() in a fresh process on a mail() body of `bytes`; true when it loaded iconv-lite. */
+  /** Runs repair() in a fresh process on a mail() body; true when it loaded iconv-lite. */
   function repairLoadsIconv(body: string, encoding: BufferEncoding): boolean {
-    const script = `
-      import { createRequire } from 'node:module';
-      import { repair } from './src/repair/index.ts';
+    return loadsPackage(
+      `import { repair } from './src/repair/index.ts';
       const head = 'To: erika@example.org\\nSubject: Bestellung\\nFrom: Shop <shop@example.com>\\n\\n';
       const mail = Buffer.concat([Buffer.from(head), Buffer.from(process.argv[1], '${encoding}')]);
-      await repair(mail, { envelope: { from: 'bounces@example.com', to: ['erika@example.org'] } });
-      const cache = createRequire(import.meta.url).cache;
-      console.log(Object.keys(cache).some((k) => /[\\\\/]iconv-lite[\\\\/]/.test(k)));
-    `;
-    const out = execFileSync(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', script, body],
-      { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8' },
+      await repair(mail, { envelope: { from: 'bounces@example.com', to: ['erika@example.org'] } });`,
+      'iconv-lite',
+      [body],
     );
-    return out.trim() === 'true';
   }
 
   it('undeclared UTF-8 (read as windows-1252 by lint first) and undeclared windows-1252', () => {
@@ -167,21 +159,14 @@ describe('the sendmail shim does not load iconv-lite for the usual PHP mail', ()
     expect(repairLoadsIconv('Preis 50 € – Grüße\n', 'latin1')).toBe(false);
   });
   it('(and the check above can fail: a declared KOI8-R body needs iconv-lite)', () => {
-    const script = `
-      import { createRequire } from 'node:module';
-      import { lint } from './src/lint/index.ts';
-      lint(Buffer.from('From: a@example.com\\nContent-Type: text/plain; charset=koi8-r\\n\\n\\xf0\\xd2\\xc9\\n', 'latin1'));
-      const cache = createRequire(import.meta.url).cache;
-      console.log(Object.keys(cache).some((k) => /[\\\\/]iconv-lite[\\\\/]/.test(k)));
-    `;
-    const out = execFileSync(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', script],
-      {
-        cwd: join(import.meta.dirname, '../..'),
-        encoding: 'utf8',
-      },
-    );
-    expect(out.trim()).toBe('true');
+    const koi8 =
+      'From: a@example.com\\nContent-Type: text/plain; charset=koi8-r\\n\\n\\xf0\\xd2\\xc9\\n';
+    expect(
+      loadsPackage(
+        `import { lint } from './src/lint/index.ts';
+        lint(Buffer.from('${koi8}', 'latin1'));`,
+        'iconv-lite',
+      ),
+    ).toBe(true);
   });
 });
